@@ -36,8 +36,7 @@ def _course_validate(args: argparse.Namespace) -> int:
     else:
         for diagnostic in result.diagnostics:
             print(diagnostic.format())
-        print(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)",
-              file=sys.stderr)
+        print(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
@@ -48,8 +47,11 @@ def _load_or_report(directory: str) -> object | None:
     if not result.ok:
         for diagnostic in result.errors:
             print(diagnostic.format(), file=sys.stderr)
-        print(f"{len(result.errors)} error(s): fix the course first "
-              f"(microcred course validate {directory})", file=sys.stderr)
+        print(
+            f"{len(result.errors)} error(s): fix the course first "
+            f"(microcred course validate {directory})",
+            file=sys.stderr,
+        )
         return None
     return result.course
 
@@ -79,13 +81,13 @@ def _course_sync(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from microcred.curriculum.services import CourseInvalid, sync_course
+    from microcred.curriculum.services import CourseInvalidError, sync_course
     from microcred.web.bootstrap import ensure_database
 
     ensure_database()
     try:
         report = sync_course(Path(args.dir))
-    except CourseInvalid as invalid:
+    except CourseInvalidError as invalid:
         for diagnostic in invalid.errors:
             print(diagnostic.format(), file=sys.stderr)
         print(f"{len(invalid.errors)} error(s): nothing was synced", file=sys.stderr)
@@ -119,8 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     course = commands.add_parser("course", help="validate, export and sync a course folder")
-    course_commands = course.add_subparsers(dest="course_command", metavar="ACTION",
-                                            required=True)
+    course_commands = course.add_subparsers(dest="course_command", metavar="ACTION", required=True)
     validate = course_commands.add_parser("validate", help="report every problem of a course")
     validate.add_argument("dir", metavar="DIR")
     validate.add_argument("--json", action="store_true", help="machine-readable output")
@@ -142,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=8000)
         command.set_defaults(handler=handler)
 
-    grade = commands.add_parser("grade", help="grade a lab submission in the sandbox",
-                                add_help=False)
+    grade = commands.add_parser(
+        "grade", help="grade a lab submission in the sandbox", add_help=False
+    )
     grade.add_argument("grade_args", nargs=argparse.REMAINDER)
     grade.set_defaults(handler=_grade)
 

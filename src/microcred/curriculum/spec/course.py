@@ -16,12 +16,11 @@ from .diagnostics import Diagnostic
 from .model import Capstone, ChoiceQuestion, Exam, Lab, Lesson, Microcredential, Module, Quiz
 from .yamlsource import YamlDocument
 
-
 T = TypeVar("T")
 
 
 @dataclass(slots=True)
-class Loaded(Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+class Loaded(Generic[T]):
     spec: T
     source: YamlDocument
     folder: Path

@@ -16,7 +16,7 @@ from .course import Course, Loaded, LoadedLab, LoadedLesson, LoadedModule, LoadR
 from .diagnostics import Diagnostic, Severity, sort_key
 from .model import Capstone, Exam, Lab, Lesson, Microcredential, Module, Quiz
 from .shape import validate_shape
-from .yamlsource import YamlDocument, YamlProblem, read_yaml
+from .yamlsource import YamlDocument, YamlSyntaxError, read_yaml
 
 DESCRIPTION_FILE = "microcredential.yaml"
 M = TypeVar("M", bound=BaseModel)
@@ -34,33 +34,56 @@ class _Reader:
         except ValueError:
             return str(path)
 
-    def error(self, path: Path, code: str, message: str, hint: str = "", line: int = 1,
-              col: int = 1, field: str = "") -> None:
-        self.diagnostics.append(Diagnostic(
-            self.display(path), line, col, Severity.ERROR, code, message, hint, field
-        ))
+    def error(
+        self,
+        path: Path,
+        code: str,
+        message: str,
+        hint: str = "",
+        line: int = 1,
+        col: int = 1,
+        field: str = "",
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.display(path), line, col, Severity.ERROR, code, message, hint, field)
+        )
 
-    def read(self, file: Path, model: type[M], what: str,
-             referenced_from: tuple[YamlDocument, tuple[str | int, ...]] | None = None,
-             ) -> tuple[M, YamlDocument] | None:
+    def read(
+        self,
+        file: Path,
+        model: type[M],
+        what: str,
+        referenced_from: tuple[YamlDocument, tuple[str | int, ...]] | None = None,
+    ) -> tuple[M, YamlDocument] | None:
         if not file.is_file():
             if referenced_from is not None:
                 source, location = referenced_from
                 mark = source.mark(location)
-                self.diagnostics.append(Diagnostic(
-                    source.path, mark.line, mark.col, Severity.ERROR, "MC002",
-                    f"{what} file '{self.display(file)}' does not exist",
-                    "create it or fix the reference",
-                ))
+                self.diagnostics.append(
+                    Diagnostic(
+                        source.path,
+                        mark.line,
+                        mark.col,
+                        Severity.ERROR,
+                        "MC002",
+                        f"{what} file '{self.display(file)}' does not exist",
+                        "create it or fix the reference",
+                    )
+                )
             else:
-                self.error(file, "MC002", f"{what} file does not exist",
-                           f"create {file.name}; see docs/course-format.md")
+                self.error(
+                    file,
+                    "MC002",
+                    f"{what} file does not exist",
+                    f"create {file.name}; see docs/course-format.md",
+                )
             return None
         try:
             document = read_yaml(file, self.display(file))
-        except YamlProblem as problem:
-            self.error(file, "MC001", problem.message, problem.hint, problem.mark.line,
-                       problem.mark.col)
+        except YamlSyntaxError as problem:
+            self.error(
+                file, "MC001", problem.message, problem.hint, problem.mark.line, problem.mark.col
+            )
             return None
         spec, problems = validate_shape(model, document)
         self.diagnostics.extend(problems)
@@ -72,43 +95,64 @@ def load_course(root: Path) -> LoadResult:
     root = Path(root)
     reader = _Reader(root)
     if not root.is_dir():
-        reader.error(root, "MC002", "course folder does not exist or is not a folder",
-                     "pass the folder that holds microcredential.yaml")
+        reader.error(
+            root,
+            "MC002",
+            "course folder does not exist or is not a folder",
+            "pass the folder that holds microcredential.yaml",
+        )
         return LoadResult(Course(root, None, None), reader.diagnostics)
 
     loaded = reader.read(root / DESCRIPTION_FILE, Microcredential, "microcredential")
     course = Course(root, loaded[0] if loaded else None, loaded[1] if loaded else None)
     if course.description is not None and course.description_source is not None:
         for index, slug in enumerate(course.description.modules):
-            module = _load_module(reader, root / "modules" / slug, slug,
-                                  (course.description_source, ("modules", index)))
+            module = _load_module(
+                reader,
+                root / "modules" / slug,
+                slug,
+                (course.description_source, ("modules", index)),
+            )
             if module is not None:
                 course.modules.append(module)
     _load_labs(reader, course)
-    exam = reader.read(root / "exam" / "exam.yaml", Exam, "exam") \
-        if (root / "exam").is_dir() else None
+    exam = (
+        reader.read(root / "exam" / "exam.yaml", Exam, "exam") if (root / "exam").is_dir() else None
+    )
     if exam is not None:
         course.exam = Loaded(exam[0], exam[1], root / "exam")
-    capstone = reader.read(root / "capstone" / "capstone.yaml", Capstone, "capstone") \
-        if (root / "capstone").is_dir() else None
+    capstone = (
+        reader.read(root / "capstone" / "capstone.yaml", Capstone, "capstone")
+        if (root / "capstone").is_dir()
+        else None
+    )
     if capstone is not None:
         course.capstone = Loaded(capstone[0], capstone[1], root / "capstone")
     reader.diagnostics.sort(key=sort_key)
     return LoadResult(course, reader.diagnostics)
 
 
-def _load_module(reader: _Reader, folder: Path, slug: str,
-                 referenced_from: tuple[YamlDocument, tuple[str | int, ...]]
-                 ) -> LoadedModule | None:
+def _load_module(
+    reader: _Reader,
+    folder: Path,
+    slug: str,
+    referenced_from: tuple[YamlDocument, tuple[str | int, ...]],
+) -> LoadedModule | None:
     if not folder.is_dir():
         source, location = referenced_from
         mark = source.mark(location)
-        reader.diagnostics.append(Diagnostic(
-            source.path, mark.line, mark.col, Severity.ERROR, "MC002",
-            f"module folder '{reader.display(folder)}' does not exist",
-            "create the folder with a module.yaml or remove it from 'modules'",
-            f"modules[{location[-1]}]",
-        ))
+        reader.diagnostics.append(
+            Diagnostic(
+                source.path,
+                mark.line,
+                mark.col,
+                Severity.ERROR,
+                "MC002",
+                f"module folder '{reader.display(folder)}' does not exist",
+                "create the folder with a module.yaml or remove it from 'modules'",
+                f"modules[{location[-1]}]",
+            )
+        )
         return None
     loaded = reader.read(folder / "module.yaml", Module, "module")
     if loaded is None:
@@ -117,11 +161,19 @@ def _load_module(reader: _Reader, folder: Path, slug: str,
     module = LoadedModule(slug, spec, document, folder)
     for index, lesson_slug in enumerate(spec.lessons):
         lesson_folder = folder / "lessons" / lesson_slug
-        lesson = reader.read(lesson_folder / "lesson.yaml", Lesson, "lesson",
-                             (document, ("lessons", index)))
+        lesson = reader.read(
+            lesson_folder / "lesson.yaml", Lesson, "lesson", (document, ("lessons", index))
+        )
         if lesson is not None:
-            module.lessons.append(LoadedLesson(lesson_slug, lesson[0], lesson[1], lesson_folder,
-                                               _translations(lesson_folder, lesson[0])))
+            module.lessons.append(
+                LoadedLesson(
+                    lesson_slug,
+                    lesson[0],
+                    lesson[1],
+                    lesson_folder,
+                    _translations(lesson_folder, lesson[0]),
+                )
+            )
     if spec.quiz is not None:
         quiz = reader.read(folder / spec.quiz, Quiz, "quiz", (document, ("quiz",)))
         if quiz is not None:
@@ -136,7 +188,7 @@ def _translations(folder: Path, lesson: Lesson) -> dict[str, list[str]]:
         languages = []
         if dot:
             for candidate in sorted(folder.glob(f"{stem}.*.{suffix}")):
-                language = candidate.name[len(stem) + 1: -len(suffix) - 1]
+                language = candidate.name[len(stem) + 1 : -len(suffix) - 1]
                 if "." not in language:
                     languages.append(language)
         found[resource.file] = languages

@@ -81,7 +81,12 @@ class Offering(Spec):
 
 class Admission(Spec):
     qualification: Literal[
-        "none", "upper-secondary", "post-secondary", "short-cycle", "bachelor", "master",
+        "none",
+        "upper-secondary",
+        "post-secondary",
+        "short-cycle",
+        "bachelor",
+        "master",
         "doctorate",
     ]
     eqf_level: int

@@ -66,26 +66,26 @@ def _data_location(data: Any, loc: tuple[Any, ...]) -> PathKey:
     kept: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-            kept.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            kept.append(part)
-        else:
+        in_mapping = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_mapping or in_list):
             break
+        node = node[part]
+        kept.append(part)
     return tuple(kept)
 
 
-def validate_shape(
-    model: type[M], document: YamlDocument
-) -> tuple[M | None, list[Diagnostic]]:
+def validate_shape(model: type[M], document: YamlDocument) -> tuple[M | None, list[Diagnostic]]:
     """Validate parsed YAML against a model, returning the object or every shape problem."""
     if not isinstance(document.data, dict):
         found = "an empty file" if document.data is None else type(document.data).__name__
         return None, [
             Diagnostic(
-                document.path, 1, 1, Severity.ERROR, "MC003",
+                document.path,
+                1,
+                1,
+                Severity.ERROR,
+                "MC003",
                 f"expected a mapping of keys to values, found {found}",
                 f"see docs/course-format.md for the keys of {model.__name__}",
             )
@@ -99,7 +99,7 @@ def validate_shape(
 def _translate(
     model: type[BaseModel], document: YamlDocument, exc: ValidationError
 ) -> list[Diagnostic]:
-    grouped: dict[tuple[str, PathKey], list[dict[str, Any]]] = {}
+    grouped: dict[tuple[str, PathKey], list[Any]] = {}
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind = error["type"]
@@ -108,8 +108,9 @@ def _translate(
             location: PathKey = (*parent, str(loc[-1]))
         else:
             location = _data_location(document.data, loc)
-        grouped.setdefault((kind if kind in ("missing", "extra_forbidden") else "value",
-                            location), []).append(error)
+        grouped.setdefault(
+            (kind if kind in ("missing", "extra_forbidden") else "value", location), []
+        ).append(error)
     diagnostics = []
     for (kind, location), errors in grouped.items():
         name = field_name(location)
@@ -117,32 +118,55 @@ def _translate(
             mark = document.mark(location[:-1], key=True)
             owner = _model_at(model, location[:-1])
             where = f" in '{field_name(location[:-1])}'" if location[:-1] else ""
-            diagnostics.append(Diagnostic(
-                document.path, mark.line, mark.col, Severity.ERROR, "MC005",
-                f"missing required field '{location[-1]}'{where}",
-                f"add '{location[-1]}:'" + (f" ({owner.__name__})" if owner else ""),
-                name,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    document.path,
+                    mark.line,
+                    mark.col,
+                    Severity.ERROR,
+                    "MC005",
+                    f"missing required field '{location[-1]}'{where}",
+                    f"add '{location[-1]}:'" + (f" ({owner.__name__})" if owner else ""),
+                    name,
+                )
+            )
         elif kind == "extra_forbidden":
             mark = document.mark(location, key=True)
             owner = _model_at(model, location[:-1])
             allowed = sorted(owner.model_fields) if owner else []
             close = difflib.get_close_matches(str(location[-1]), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else (
-                "allowed keys: " + ", ".join(allowed) if allowed else ""
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else ("allowed keys: " + ", ".join(allowed) if allowed else "")
             )
-            diagnostics.append(Diagnostic(
-                document.path, mark.line, mark.col, Severity.ERROR, "MC004",
-                f"unknown key '{location[-1]}'", hint, name,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    document.path,
+                    mark.line,
+                    mark.col,
+                    Severity.ERROR,
+                    "MC004",
+                    f"unknown key '{location[-1]}'",
+                    hint,
+                    name,
+                )
+            )
         else:
             mark = document.mark(location)
             messages = list(dict.fromkeys(_message(error) for error in errors))
-            diagnostics.append(Diagnostic(
-                document.path, mark.line, mark.col, Severity.ERROR, "MC003",
-                f"invalid value for '{name}': " + " or ".join(messages),
-                "", name,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    document.path,
+                    mark.line,
+                    mark.col,
+                    Severity.ERROR,
+                    "MC003",
+                    f"invalid value for '{name}': " + " or ".join(messages),
+                    "",
+                    name,
+                )
+            )
     return diagnostics
 
 

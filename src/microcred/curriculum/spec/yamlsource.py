@@ -46,7 +46,7 @@ class YamlDocument:
             probe = probe[:-1]
 
 
-class YamlProblem(Exception):
+class YamlSyntaxError(Exception):
     """Raised for YAML that cannot be read at all; carries a position for the diagnostic."""
 
     def __init__(self, message: str, mark: Mark, hint: str = "") -> None:
@@ -64,22 +64,20 @@ def _mark_of(node: yaml.Node) -> Mark:
 
 
 def parse_yaml(text: str, path: str) -> YamlDocument:
-    """Parse one YAML document, raising `YamlProblem` with a position when it is malformed."""
+    """Parse one YAML document, raising `YamlSyntaxError` with a position when it is malformed."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         problem_mark = exc.problem_mark or exc.context_mark
-        mark = (
-            Mark(problem_mark.line + 1, problem_mark.column + 1) if problem_mark else Mark(1, 1)
-        )
+        mark = Mark(problem_mark.line + 1, problem_mark.column + 1) if problem_mark else Mark(1, 1)
         reason = exc.problem or exc.context or "malformed YAML"
-        raise YamlProblem(
+        raise YamlSyntaxError(
             f"the file is not valid YAML: {reason}",
             mark,
             "check indentation and quote values that contain ': ' or start with a symbol",
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"the file is not valid YAML: {exc}", Mark(1, 1)) from None
+        raise YamlSyntaxError(f"the file is not valid YAML: {exc}", Mark(1, 1)) from None
     document = YamlDocument(path=path, data=None)
     if root is None:
         return document
@@ -97,7 +95,7 @@ def _build(node: yaml.Node, location: PathKey, doc: YamlDocument, loader: Any) -
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("a mapping key must be a plain name", _mark_of(key_node))
+                raise YamlSyntaxError("a mapping key must be a plain name", _mark_of(key_node))
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, bool | int | float) or key is None:
                 key = key_node.value
@@ -105,7 +103,7 @@ def _build(node: yaml.Node, location: PathKey, doc: YamlDocument, loader: Any) -
             child = (*location, key)
             if key in result:
                 first = doc.key_marks[child]
-                raise YamlProblem(
+                raise YamlSyntaxError(
                     f"duplicate key '{key}' (first defined on line {first.line})",
                     _mark_of(key_node),
                     "remove or rename one of them",
@@ -120,7 +118,7 @@ def _build(node: yaml.Node, location: PathKey, doc: YamlDocument, loader: Any) -
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"cannot read this value: {exc}", _mark_of(node)) from None
+        raise YamlSyntaxError(f"cannot read this value: {exc}", _mark_of(node)) from None
 
 
 def read_yaml(file: Path, display_path: str) -> YamlDocument:
@@ -128,7 +126,7 @@ def read_yaml(file: Path, display_path: str) -> YamlDocument:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlProblem(
+        raise YamlSyntaxError(
             f"the file is not UTF-8 text (byte {exc.start})", Mark(1, 1), "save it as UTF-8"
         ) from None
     return parse_yaml(text, display_path)

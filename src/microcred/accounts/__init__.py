@@ -1,0 +1,1 @@
+"""Accounts: learners, instructors and administrators (verifiers need no account)."""
