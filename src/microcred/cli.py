@@ -108,6 +108,20 @@ def _demo(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, demo=True)
 
 
+def _skills_search(args: argparse.Namespace) -> int:
+    from microcred.skills.esco import ESCO_ATTRIBUTION, shipped_subset
+
+    subset = shipped_subset()
+    matches = subset.search(args.text)
+    for skill in matches:
+        print(f"{skill.uri}  {skill.label}  ({skill.skill_type or 'unspecified'})")
+    print(
+        f"{len(matches)} skill(s) in the shipped ESCO {subset.version} subset; {ESCO_ATTRIBUTION}",
+        file=sys.stderr,
+    )
+    return EXIT_OK if matches else EXIT_PROBLEMS
+
+
 def _grade(args: argparse.Namespace) -> int:
     from microcred.grading.cli import main as grade_main
 
@@ -133,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     sync = course_commands.add_parser("sync", help="upsert the course into the database")
     sync.add_argument("dir", metavar="DIR")
     sync.set_defaults(handler=_course_sync)
+
+    skills = commands.add_parser("skills", help="look up ESCO skills offline")
+    skills_commands = skills.add_subparsers(dest="skills_command", metavar="ACTION", required=True)
+    search = skills_commands.add_parser("search", help="find ESCO skills by label")
+    search.add_argument("text", metavar="TEXT")
+    search.set_defaults(handler=_skills_search)
 
     for name, handler, text in (
         ("serve", _serve, "run the web server and the background worker"),

@@ -35,7 +35,15 @@ def serve(*, host: str, port: int, demo: bool) -> int:
     if demo:
         from microcred.web.demo import DEMO_ACCOUNTS, seed_demo
 
-        report = seed_demo()
+        from microcred.curriculum.services import CourseInvalidError
+
+        try:
+            report = seed_demo()
+        except CourseInvalidError as invalid:
+            for diagnostic in invalid.errors:
+                print(diagnostic.format(), file=sys.stderr)
+            print("The demo course has errors; fix them and run again.", file=sys.stderr)
+            return 1
         print(report.summary())
         print("Demo accounts (username / password):")
         for account in DEMO_ACCOUNTS:
