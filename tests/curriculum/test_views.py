@@ -77,6 +77,9 @@ def test_course_page_query_count_is_constant(client: Client, synced: Path) -> No
     [
         ("fr", "Acquis d'apprentissage", "Apprentissage automatique minimal"),
         ("de", "Lernergebnisse", "Minimal Machine Learning"),
+        ("el", "Μαθησιακά αποτελέσματα", "Minimal Machine Learning"),
+        ("ro", "Rezultatele învățării", "Minimal Machine Learning"),
+        ("it", "Risultati di apprendimento", "Minimal Machine Learning"),
     ],
 )
 def test_language_switch_translates_ui_and_content(
