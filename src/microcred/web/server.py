@@ -33,9 +33,8 @@ def serve(*, host: str, port: int, demo: bool) -> int:
     from microcred.web.wsgi import application
 
     if demo:
-        from microcred.web.demo import DEMO_ACCOUNTS, seed_demo
-
         from microcred.curriculum.services import CourseInvalidError
+        from microcred.web.demo import DEMO_ACCOUNTS, seed_demo
 
         try:
             report = seed_demo()

@@ -5,138 +5,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentComponent',
+            name="AssessmentComponent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=80)),
-                ('kind', models.CharField(max_length=20)),
-                ('title', models.JSONField()),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('position', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=80)),
+                ("kind", models.CharField(max_length=20)),
+                ("title", models.JSONField()),
+                ("weight", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("position", models.PositiveIntegerField()),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=80)),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.JSONField()),
-                ('summary', models.JSONField()),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=6)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=80)),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.JSONField()),
+                ("summary", models.JSONField()),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=6)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.JSONField()),
-                ('source_path', models.CharField(max_length=500)),
-                ('source_digest', models.CharField(max_length=64)),
-                ('description', models.JSONField()),
-                ('eqf_level', models.PositiveSmallIntegerField()),
-                ('ects', models.DecimalField(decimal_places=1, max_digits=5)),
-                ('exports', models.JSONField(default=dict)),
-                ('synced_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.JSONField()),
+                ("source_path", models.CharField(max_length=500)),
+                ("source_digest", models.CharField(max_length=64)),
+                ("description", models.JSONField()),
+                ("eqf_level", models.PositiveSmallIntegerField()),
+                ("ects", models.DecimalField(decimal_places=1, max_digits=5)),
+                ("exports", models.JSONField(default=dict)),
+                ("synced_at", models.DateTimeField()),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=80)),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.JSONField()),
-                ('status', models.CharField(max_length=20)),
-                ('duration_minutes', models.PositiveIntegerField()),
-                ('outcomes', models.JSONField(default=list)),
-                ('resources', models.JSONField(default=list)),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lessons', to='curriculum.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=80)),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.JSONField()),
+                ("status", models.CharField(max_length=20)),
+                ("duration_minutes", models.PositiveIntegerField()),
+                ("outcomes", models.JSONField(default=list)),
+                ("resources", models.JSONField(default=list)),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="curriculum.module",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddField(
-            model_name='module',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='modules', to='curriculum.programme'),
+            model_name="module",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="modules",
+                to="curriculum.programme",
+            ),
         ),
         migrations.CreateModel(
-            name='LearningOutcome',
+            name="LearningOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=80)),
-                ('position', models.PositiveIntegerField()),
-                ('text', models.JSONField()),
-                ('esco_skills', models.JSONField(default=list)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='curriculum.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=80)),
+                ("position", models.PositiveIntegerField()),
+                ("text", models.JSONField()),
+                ("esco_skills", models.JSONField(default=list)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="curriculum.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentItem',
+            name="AssessmentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(max_length=20)),
-                ('slug', models.CharField(max_length=80)),
-                ('title', models.JSONField()),
-                ('outcomes', models.JSONField(default=list)),
-                ('spec', models.JSONField(default=dict)),
-                ('component', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='curriculum.assessmentcomponent')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='curriculum.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(unique=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("kind", models.CharField(max_length=20)),
+                ("slug", models.CharField(max_length=80)),
+                ("title", models.JSONField()),
+                ("outcomes", models.JSONField(default=list)),
+                ("spec", models.JSONField(default=dict)),
+                (
+                    "component",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="curriculum.assessmentcomponent",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="curriculum.programme",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='assessmentcomponent',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='components', to='curriculum.programme'),
+            model_name="assessmentcomponent",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="components",
+                to="curriculum.programme",
+            ),
         ),
     ]
