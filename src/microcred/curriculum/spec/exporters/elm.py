@@ -193,7 +193,7 @@ def export_elm(course: Course) -> dict[str, Any]:
         ],
     }
     opportunity = {
-        "@context": EDC_CONTEXT,
+        "@context": [{"id": "@id", "type": "@type"}, EDC_CONTEXT],
         "id": urn(spec.uuid) + ":learning-opportunity",
         "type": "LearningOpportunity",
         "title": language_map(spec.title),
