@@ -63,6 +63,8 @@ class Course:
     labs: list[LoadedLab] = field(default_factory=list)
     exam: Loaded[Exam] | None = None
     capstone: Loaded[Capstone] | None = None
+    # kinds of assessment item ("labs", "exam", "capstone") whose file failed to load
+    unloaded: set[str] = field(default_factory=set)
 
     def quizzes(self) -> Iterator[Loaded[Quiz]]:
         for module in self.modules:

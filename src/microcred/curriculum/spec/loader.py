@@ -7,7 +7,8 @@ anything from the course folder.
 
 from __future__ import annotations
 
-from pathlib import Path
+import glob
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 from .course import Course, Loaded, LoadedLab, LoadedLesson, LoadedModule, LoadResult
 from .diagnostics import Diagnostic, Severity, sort_key
 from .model import Capstone, Exam, Lab, Lesson, Microcredential, Module, Quiz
-from .shape import validate_shape
+from .shape import field_name, validate_shape
 from .yamlsource import YamlDocument, YamlSyntaxError, read_yaml
 
 DESCRIPTION_FILE = "microcredential.yaml"
@@ -68,6 +69,7 @@ class _Reader:
                         "MC002",
                         f"{what} file '{self.display(file)}' does not exist",
                         "create it or fix the reference",
+                        field_name(location),
                     )
                 )
             else:
@@ -107,6 +109,8 @@ def load_course(root: Path) -> LoadResult:
     course = Course(root, loaded[0] if loaded else None, loaded[1] if loaded else None)
     if course.description is not None and course.description_source is not None:
         for index, slug in enumerate(course.description.modules):
+            if any(m.slug == slug for m in course.modules):
+                continue  # listed twice: reported once by MC141, loaded once
             module = _load_module(
                 reader,
                 root / "modules" / slug,
@@ -119,6 +123,8 @@ def load_course(root: Path) -> LoadResult:
     exam = (
         reader.read(root / "exam" / "exam.yaml", Exam, "exam") if (root / "exam").is_dir() else None
     )
+    if exam is None and (root / "exam").is_dir():
+        course.unloaded.add("exam")
     if exam is not None:
         course.exam = Loaded(exam[0], exam[1], root / "exam")
     capstone = (
@@ -126,6 +132,8 @@ def load_course(root: Path) -> LoadResult:
         if (root / "capstone").is_dir()
         else None
     )
+    if capstone is None and (root / "capstone").is_dir():
+        course.unloaded.add("capstone")
     if capstone is not None:
         course.capstone = Loaded(capstone[0], capstone[1], root / "capstone")
     reader.diagnostics.sort(key=sort_key)
@@ -160,6 +168,8 @@ def _load_module(
     spec, document = loaded
     module = LoadedModule(slug, spec, document, folder)
     for index, lesson_slug in enumerate(spec.lessons):
+        if lesson_slug in spec.lessons[:index]:
+            continue
         lesson_folder = folder / "lessons" / lesson_slug
         lesson = reader.read(
             lesson_folder / "lesson.yaml", Lesson, "lesson", (document, ("lessons", index))
@@ -186,9 +196,13 @@ def _translations(folder: Path, lesson: Lesson) -> dict[str, list[str]]:
     for resource in lesson.resources:
         stem, dot, suffix = resource.file.rpartition(".")
         languages = []
-        if dot:
-            for candidate in sorted(folder.glob(f"{stem}.*.{suffix}")):
-                language = candidate.name[len(stem) + 1 : -len(suffix) - 1]
+        relative = PurePosixPath(stem)
+        inside = not relative.is_absolute() and ".." not in relative.parts and "/" not in suffix
+        if dot and inside and relative.name:
+            name = relative.name
+            pattern = f"{glob.escape(name)}.*.{glob.escape(suffix)}"
+            for candidate in sorted((folder / relative.parent).glob(pattern)):
+                language = candidate.name[len(name) + 1 : -len(suffix) - 1]
                 if "." not in language:
                     languages.append(language)
         found[resource.file] = languages
@@ -201,5 +215,7 @@ def _load_labs(reader: _Reader, course: Course) -> None:
         return
     for folder in sorted(p for p in labs_folder.iterdir() if p.is_dir() and p.name[0] not in "._"):
         loaded = reader.read(folder / "lab.yaml", Lab, "lab")
-        if loaded is not None:
+        if loaded is None:
+            course.unloaded.add("labs")
+        else:
             course.labs.append(LoadedLab(folder.name, loaded[0], loaded[1], folder))

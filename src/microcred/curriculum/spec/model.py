@@ -9,10 +9,12 @@ Every entity has a UUID so that renaming a folder or an id keeps learner data at
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
@@ -30,8 +32,27 @@ def _localized(value: Any) -> Any:
 LocalizedText = Annotated[dict[str, str], BeforeValidator(_localized)]
 
 
+def _is_number(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated or origin in (typing.Union, types.UnionType):
+        return any(_is_number(arg) for arg in typing.get_args(annotation))
+    return annotation in (int, float)
+
+
 class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """YAML 1.1 reads yes/no/on/off/true/false as booleans; never take one as 1 or 0."""
+        if (
+            isinstance(value, bool)
+            and info.field_name is not None
+            and _is_number(cls.model_fields[info.field_name].annotation)
+        ):
+            raise ValueError("expected a number, not a yes/no (boolean) value")
+        return value
 
 
 class EscoSkillRef(Spec):

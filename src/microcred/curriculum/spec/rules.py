@@ -358,7 +358,7 @@ def components_have_items(course: Course) -> Iterator[Diagnostic]:
                 f"point it to a '{kind}' component",
             )
     for index, component in enumerate(spec.assessment.components):
-        if component.id not in used:
+        if component.id not in used and component.kind not in course.unloaded:
             yield error(
                 source,
                 ("assessment", "components", index, "id"),
@@ -384,6 +384,8 @@ def outcomes_assessed(course: Course) -> Iterator[Diagnostic]:
     if found is None:
         return
     spec, source = found
+    if course.unloaded:
+        return  # an item that failed to load may assess them; its problem is reported
     assessed: set[str] = set()
     for *_, outcomes, _, _ in _assessment_items(course):
         assessed.update(outcomes)
@@ -780,7 +782,9 @@ def language_codes_valid(course: Course) -> Iterator[Diagnostic]:
                         hint,
                         key=True,
                     )
-            if "en" not in text:
+            if not any(value.strip() for value in text.values()):
+                continue  # wholly empty: MC101 where it is mandatory, else allowed
+            if not text.get("en", "").strip():
                 yield error(
                     document,
                     location,

@@ -67,6 +67,8 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     """Parse one YAML document, raising `YamlSyntaxError` with a position when it is malformed."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise YamlSyntaxError("the file is nested too deeply", Mark(1, 1)) from None
     except yaml.MarkedYAMLError as exc:
         problem_mark = exc.problem_mark or exc.context_mark
         mark = Mark(problem_mark.line + 1, problem_mark.column + 1) if problem_mark else Mark(1, 1)
@@ -83,20 +85,67 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         return document
     loader = yaml.SafeLoader("")
     try:
-        document.data = _build(root, (), document, loader)
+        document.data = _build(root, (), document, loader, _Budget())
+    except RecursionError:
+        raise YamlSyntaxError("the file is nested too deeply", Mark(1, 1)) from None
     finally:
         loader.dispose()
     return document
 
 
-def _build(node: yaml.Node, location: PathKey, doc: YamlDocument, loader: Any) -> Any:
+MAX_VALUES = 100_000  # far above any course file; stops alias bombs ("billion laughs")
+_CONSTRUCT_ERRORS = (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = MAX_VALUES
+        self.open: set[int] = set()
+
+
+def _construct(node: yaml.Node, loader: Any) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except _CONSTRUCT_ERRORS as exc:
+        raise YamlSyntaxError(f"cannot read this value: {exc}", _mark_of(node)) from None
+
+
+def _build(
+    node: yaml.Node, location: PathKey, doc: YamlDocument, loader: Any, budget: _Budget
+) -> Any:
+    budget.left -= 1
+    if budget.left < 0:
+        raise YamlSyntaxError(
+            "the file expands to too many values (an alias bomb?)",
+            _mark_of(node),
+            "do not nest aliases of aliases",
+        )
+    if id(node) in budget.open:
+        raise YamlSyntaxError(
+            "an alias refers to the collection that contains it",
+            _mark_of(node),
+            "remove the recursive alias",
+        )
+    if isinstance(node, yaml.CollectionNode):
+        budget.open.add(id(node))
+        try:
+            return _build_collection(node, location, doc, loader, budget)
+        finally:
+            budget.open.discard(id(node))
+    doc.value_marks[location] = _mark_of(node)
+    return _construct(node, loader)
+
+
+def _build_collection(
+    node: yaml.Node, location: PathKey, doc: YamlDocument, loader: Any, budget: _Budget
+) -> Any:
     doc.value_marks[location] = _mark_of(node)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlSyntaxError("a mapping key must be a plain name", _mark_of(key_node))
-            key = loader.construct_object(key_node, deep=True)
+            key = _construct(key_node, loader)
             if isinstance(key, bool | int | float) or key is None:
                 key = key_node.value
             key = str(key)
@@ -109,16 +158,14 @@ def _build(node: yaml.Node, location: PathKey, doc: YamlDocument, loader: Any) -
                     "remove or rename one of them",
                 )
             doc.key_marks[child] = _mark_of(key_node)
-            result[key] = _build(value_node, child, doc, loader)
+            result[key] = _build(value_node, child, doc, loader, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(item, (*location, index), doc, loader) for index, item in enumerate(node.value)
+            _build(item, (*location, index), doc, loader, budget)
+            for index, item in enumerate(node.value)
         ]
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise YamlSyntaxError(f"cannot read this value: {exc}", _mark_of(node)) from None
+    raise AssertionError("unreachable")
 
 
 def read_yaml(file: Path, display_path: str) -> YamlDocument:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from microcred.curriculum.spec import Course, validate_course
 from microcred.credentials.core.jsonld import to_rdf
+from microcred.curriculum.spec import Course, validate_course
 from microcred.curriculum.spec.exporters import export_elm, export_schemaorg
 
 SHIPPED = Path(__file__).parents[4] / "courses" / "applied-ml-dl"
