@@ -75,6 +75,7 @@ class Module(Synced):
     title = models.JSONField()
     summary = models.JSONField()
     hours = models.DecimalField(max_digits=6, decimal_places=1)
+    resources = models.JSONField(default=list)
 
     class Meta:
         ordering = ["position"]

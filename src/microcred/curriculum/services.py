@@ -206,6 +206,7 @@ def _sync_modules(report: SyncReport, programme: m.Programme, course: Course) ->
                 "title": module.spec.title,
                 "summary": module.spec.summary,
                 "hours": _decimal(module.spec.hours, 1),
+                "resources": [r.model_dump(mode="json") for r in module.spec.resources],
             },
         )
         for lesson_position, lesson in enumerate(module.lessons):

@@ -193,12 +193,17 @@ def test_alias_bomb_does_not_hang_the_validator(course: CourseBuilder) -> None:
     assert not result.ok
 
 
-@pytest.mark.parametrize("file", ["/etc/notes.md", "notes**.md", "../../../notes.md"])
-def test_odd_resource_paths_are_reported_not_raised(course: CourseBuilder, file: str) -> None:
+@pytest.mark.parametrize(
+    ("file", "code"),
+    [("/etc/notes.md", "MC144"), ("notes**.md", "MC002"), ("../../../notes.md", "MC144")],
+)
+def test_odd_resource_paths_are_reported_not_raised(
+    course: CourseBuilder, file: str, code: str
+) -> None:
     course.replace(LESSON, "file: notes.md", f"file: '{file}'")
     result = course.validate()
     assert_well_formed(result, course.name)
-    assert [(d.code, d.field) for d in result.diagnostics] == [("MC002", "resources[0].file")]
+    assert [(d.code, d.field) for d in result.diagnostics] == [(code, "resources[0].file")]
 
 
 # --- odd folder layouts ----------------------------------------------------------------------

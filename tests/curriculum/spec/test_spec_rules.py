@@ -959,3 +959,17 @@ def test_every_code_the_validator_emits_has_a_test_here() -> None:
     }
     assert emitted, "no diagnostic codes found in the validator source"
     assert sorted(emitted - tested) == []
+
+
+# --- MC144 references stay inside the course ---------------------------------------------------
+
+
+def test_mc144_resource_outside_the_course(course: CourseBuilder) -> None:
+    course.replace(LESSON, "file: notes.md", "file: ../../../../microcredential.yaml")
+    assert ("MC144", ERROR) in [(code, severity) for code, severity, *_ in course.located()]
+
+
+def test_mc144_absolute_path(course: CourseBuilder) -> None:
+    course.replace(LESSON, "file: notes.md", "file: /etc/hostname")
+    found = [(code, field) for code, _, _, _, _, field in course.located()]
+    assert ("MC144", "resources[0].file") in found

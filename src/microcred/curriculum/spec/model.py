@@ -285,6 +285,8 @@ class Module(Spec):
     learning_outcomes: list[Identifier] = Field(min_length=1)
     lessons: list[Slug] = Field(min_length=1)
     quiz: NonEmptyStr | None = None
+    # Open educational resources of the whole module (Q&A, case studies, exercises).
+    resources: list[Resource] = Field(default_factory=list)
 
 
 class Option(Spec):

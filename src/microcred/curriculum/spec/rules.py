@@ -11,6 +11,7 @@ import datetime as dt
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -646,6 +647,15 @@ def module_folders_listed(course: Course) -> Iterator[Diagnostic]:
 @rule
 def referenced_files_exist(course: Course) -> Iterator[Diagnostic]:
     for module in course.modules:
+        for index, resource in enumerate(module.spec.resources):
+            if not _escapes(resource.file) and not (module.folder / resource.file).is_file():
+                yield error(
+                    module.source,
+                    ("resources", index, "file"),
+                    "MC002",
+                    f"resource file '{resource.file}' does not exist in {module.folder.name}/",
+                    "create it or fix the name",
+                )
         for lesson in module.lessons:
             if lesson.spec.status == "planned":
                 continue
@@ -658,7 +668,7 @@ def referenced_files_exist(course: Course) -> Iterator[Diagnostic]:
                     "add resources: [{kind: notes, file: notes.md}] or set status: planned",
                 )
             for index, resource in enumerate(lesson.spec.resources):
-                if not (lesson.folder / resource.file).is_file():
+                if not _escapes(resource.file) and not (lesson.folder / resource.file).is_file():
                     yield error(
                         lesson.source,
                         ("resources", index, "file"),
@@ -867,6 +877,43 @@ def dates_ordered(course: Course) -> Iterator[Diagnostic]:
             f"{offering.start_date}",
             "credentials are issued after learning",
         )
+
+
+def _escapes(reference: str) -> bool:
+    parts = PurePosixPath(reference.replace("\\", "/"))
+    return parts.is_absolute() or ".." in parts.parts
+
+
+def _file_references(course: Course) -> Iterator[tuple[YamlDocument, PathKey, str]]:
+    for module in course.modules:
+        if module.spec.quiz is not None:
+            yield module.source, ("quiz",), module.spec.quiz
+        for index, resource in enumerate(module.spec.resources):
+            yield module.source, ("resources", index, "file"), resource.file
+        for lesson in module.lessons:
+            for index, resource in enumerate(lesson.spec.resources):
+                yield lesson.source, ("resources", index, "file"), resource.file
+    for lab in course.labs:
+        for name in ("statement", "starter", "solution"):
+            yield lab.source, (name,), getattr(lab.spec, name)
+    if course.capstone is not None:
+        yield course.capstone.source, ("brief",), course.capstone.spec.brief
+        template = course.capstone.spec.ethics_assessment.template
+        yield course.capstone.source, ("ethics_assessment", "template"), template
+
+
+@rule
+def file_references_stay_inside(course: Course) -> Iterator[Diagnostic]:
+    """A course is published as a unit: a reference outside its folder would leak files."""
+    for document, location, reference in _file_references(course):
+        if _escapes(reference):
+            yield error(
+                document,
+                location,
+                "MC144",
+                f"'{reference}' points outside the folder that holds this file",
+                "use a path relative to this folder, without '..'",
+            )
 
 
 def run_rules(course: Course) -> list[Diagnostic]:
