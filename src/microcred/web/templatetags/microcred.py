@@ -46,3 +46,18 @@ def label(code: Any, vocabulary: str) -> str:
     if isinstance(code, list):
         return ", ".join(translate_label(vocabulary, str(item)) for item in code)
     return translate_label(vocabulary, str(code))
+
+
+@register.filter(name="language_names")
+def language_names(codes: Any) -> str:
+    """ISO 639-1 codes as language names in the reader's language ("en" -> "English")."""
+    from django.utils.translation import gettext
+    from django.utils.translation.trans_real import get_language_info
+
+    names = []
+    for code in codes if isinstance(codes, list) else [codes]:
+        try:
+            names.append(gettext(get_language_info(str(code))["name"]))
+        except KeyError:
+            names.append(str(code))
+    return ", ".join(names)
