@@ -51,8 +51,7 @@ def label(code: Any, vocabulary: str) -> str:
 @register.filter(name="language_names")
 def language_names(codes: Any) -> str:
     """ISO 639-1 codes as language names in the reader's language ("en" -> "English")."""
-    from django.utils.translation import gettext
-    from django.utils.translation.trans_real import get_language_info
+    from django.utils.translation import get_language_info, gettext
 
     names = []
     for code in codes if isinstance(codes, list) else [codes]:
