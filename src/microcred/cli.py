@@ -154,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", metavar="TEXT")
     search.set_defaults(handler=_skills_search)
 
+    from microcred.credentials.cli import add_commands as add_credential_commands
+
+    add_credential_commands(commands)
+
     for name, handler, text in (
         ("serve", _serve, "run the web server and the background worker"),
         ("demo", _demo, "seed the demo course and accounts, then serve"),

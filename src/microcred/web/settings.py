@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "microcred.web",
     "microcred.accounts",
     "microcred.curriculum",
+    "microcred.credentials",
 ]
 
 MIDDLEWARE = [

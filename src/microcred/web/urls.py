@@ -4,4 +4,5 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("microcred.curriculum.urls")),
+    path("", include("microcred.credentials.urls")),
 ]
