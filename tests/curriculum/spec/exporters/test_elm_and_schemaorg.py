@@ -47,3 +47,13 @@ def test_elm_export_is_json_ld_every_term_defined() -> None:
     predicates = {quad.predicate.value for quad in quads}
     assert "http://data.europa.eu/snb/model/elm/EQFLevel" in predicates
     assert "http://data.europa.eu/snb/model/elm/relatedESCOSkill" in predicates
+
+
+def test_elm_omits_an_empty_entry_requirement() -> None:
+    """An ELM Note without text violates the EDC shapes, so none is emitted."""
+    minimal = validate_course(SHIPPED.parents[1] / "tests/curriculum/spec/fixtures/minimal")
+    assert minimal.ok
+    qualification = export_elm(minimal.course)["learningAchievementSpecification"]
+    assert "entryRequirement" not in qualification
+    shipped = export_elm(course())["learningAchievementSpecification"]
+    assert shipped["entryRequirement"]["noteLiteral"]["en"].startswith("A Bachelor's degree")

@@ -156,7 +156,9 @@ def export_elm(course: Course) -> dict[str, Any]:
             "id": urn(spec.uuid) + ":entry-requirement",
             "type": "Note",
             "noteLiteral": language_map(spec.admission.description),
-        },
+        }
+        if language_map(spec.admission.description)
+        else None,
         "isPartialQualification": False,
         "language": [language_concept(code) for code in spec.language_of_instruction],
         "mode": [
