@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "microcred.accounts",
     "microcred.curriculum",
     "microcred.credentials",
+    "microcred.learning",
 ]
 
 MIDDLEWARE = [
@@ -84,11 +85,38 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "microcred.accounts.two_factor.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "microcred.web.urls"
 WSGI_APPLICATION = "microcred.web.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "learning:dashboard"
+LOGOUT_REDIRECT_URL = "curriculum:catalogue"
+
+# Argon2id first (new and re-hashed passwords); the others only verify older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sign-in throttling (docs/decisions/040): failures per account and per address in a window.
+MICROCRED_LOGIN_ACCOUNT_LIMIT = int(os.environ.get("MICROCRED_LOGIN_ACCOUNT_LIMIT", "5"))
+MICROCRED_LOGIN_IP_LIMIT = int(os.environ.get("MICROCRED_LOGIN_IP_LIMIT", "20"))
+MICROCRED_LOGIN_WINDOW_SECONDS = int(os.environ.get("MICROCRED_LOGIN_WINDOW_SECONDS", "900"))
+MICROCRED_SITE_NAME = os.environ.get("MICROCRED_SITE_NAME", "microcred")
 
 TEMPLATES = [
     {
@@ -143,6 +171,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; collectstatic fills it
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Admission evidence is private: it is never served from MEDIA_URL, only through a view that
+# checks who asks (learning.views.evidence). Limits are checked on upload.
+MICROCRED_EVIDENCE_MAX_BYTES = int(os.environ.get("MICROCRED_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -151,6 +184,29 @@ TASKS = {
         "BACKEND": os.environ.get("MICROCRED_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# E-mail: written to files under the data directory unless SMTP is configured, so a fresh
+# instance never fails to "send" and an operator can read the verification links.
+EMAIL_BACKEND = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}.get(os.environ.get("MICROCRED_EMAIL_BACKEND", "file"), "")
+if not EMAIL_BACKEND:
+    raise ImproperlyConfigured("MICROCRED_EMAIL_BACKEND: expected file, console or smtp")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("MICROCRED_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("MICROCRED_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("MICROCRED_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MICROCRED_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("MICROCRED_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("MICROCRED_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("MICROCRED_EMAIL_FROM", "microcred <noreply@localhost>")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "MICROCRED_EMAIL_USE_TLS and MICROCRED_EMAIL_USE_SSL exclude each other"
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PUBLIC_BASE_URL.startswith("https://")

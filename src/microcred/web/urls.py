@@ -3,6 +3,8 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("microcred.accounts.urls")),
+    path("", include("microcred.learning.urls")),
     path("", include("microcred.curriculum.urls")),
     path("", include("microcred.credentials.urls")),
 ]

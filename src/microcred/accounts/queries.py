@@ -1,0 +1,77 @@
+"""Reads for the accounts app: throttling state and second-factor state of an account."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import FailedLogin, TOTPDevice, User
+
+
+def throttle_limits() -> tuple[int, int, timedelta]:
+    """(failures per account, failures per address, window), from settings."""
+    return (
+        int(getattr(settings, "MICROCRED_LOGIN_ACCOUNT_LIMIT", 5)),
+        int(getattr(settings, "MICROCRED_LOGIN_IP_LIMIT", 20)),
+        timedelta(seconds=int(getattr(settings, "MICROCRED_LOGIN_WINDOW_SECONDS", 900))),
+    )
+
+
+def throttle_username(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def throttle_ip(address: str | None) -> str:
+    """IPv4 addresses as they are; IPv6 by /64, since one client usually holds a whole /64."""
+    if not address:
+        return ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def sign_in_wait(username: str, ip: str | None, now: datetime | None = None) -> timedelta | None:
+    """How long this account or address must wait before trying again, or None.
+
+    A sliding window: after `limit` failures within the window, the next attempt is allowed
+    once the oldest of them leaves it. Waiting is always temporary, and a throttled account or
+    address never affects any other.
+    """
+    now = now or timezone.now()
+    account_limit, ip_limit, window = throttle_limits()
+    since = now - window
+    waits: list[timedelta] = []
+    scopes = [({"username": throttle_username(username)}, account_limit)]
+    if throttle_ip(ip):
+        scopes.append(({"ip": throttle_ip(ip)}, ip_limit))
+    for lookup, limit in scopes:
+        recent = list(
+            FailedLogin.objects.filter(at__gte=since, **lookup)
+            .order_by("-at")
+            .values_list("at", flat=True)[:limit]
+        )
+        if len(recent) >= limit:
+            waits.append(recent[-1] + window - now)
+    wait = max(waits, default=None)
+    return wait if wait is not None and wait > timedelta(0) else None
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    if not user.is_authenticated:
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def pending_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
+
+
+def unused_recovery_code_count(user: User) -> int:
+    return user.recovery_codes.filter(used_at__isnull=True).count()

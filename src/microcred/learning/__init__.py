@@ -1,0 +1,1 @@
+"""Learning: enrolment and admission review, course delivery and lesson progress."""

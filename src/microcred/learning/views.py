@@ -1,0 +1,281 @@
+"""Enrolment, the course outline and lessons, the dashboard and the instructors' review queue.
+
+Views parse, authorise (through the queries, which take the acting user), call one service and
+render. htmx requests get a partial (`_completion.html`); everything works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from microcred.accounts.decorators import role_required
+from microcred.accounts.models import STAFF_ROLES, User
+
+from . import content, queries, services
+from .admission import Admission, declaration_text
+from .forms import CompletionForm, EnrolForm, ReviewForm
+from .models import Enrolment
+
+RESOURCE_LABELS = {
+    "notes": gettext_lazy("Notes"),
+    "slides": gettext_lazy("Slides"),
+    "qa": gettext_lazy("Q&A"),
+    "case-studies": gettext_lazy("Case studies"),
+    "exercises": gettext_lazy("Exercises"),
+    "reading": gettext_lazy("Reading"),
+    "video": gettext_lazy("Video"),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+# ------------------------------------------------------------------------------ enrolment
+
+
+@login_required
+def enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _user(request)
+    programme = queries.live_programme(slug)
+    if programme is None:
+        raise Http404("No such course")
+    admission = Admission.of(programme.description)
+    enrolment = queries.enrolment_of(user, programme)
+    form = EnrolForm(
+        request.POST or None, request.FILES or None, evidence_required=admission.evidence_required
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrol_learner(
+                user,
+                programme,
+                declaration_accepted=form.cleaned_data["accept_declaration"],
+                language=_language(),
+                evidence=form.cleaned_data.get("evidence"),
+            )
+        except services.LearningError as error:
+            form.add_error(None, str(error))
+            status = 400
+        else:
+            if enrolment.is_active:
+                messages.success(request, _("You are enrolled. Welcome!"))
+                return redirect("learning:outline", slug=programme.slug)
+            messages.success(request, _("Thank you. An instructor will review your application."))
+            return redirect("learning:dashboard")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "learning/enrol.html",
+        {
+            "programme": programme,
+            "d": programme.description,
+            "admission": admission,
+            "declaration": declaration_text(admission, _language()),
+            "enrolment": enrolment,
+            "can_apply": enrolment is None
+            or enrolment.status in (Enrolment.Status.REJECTED, Enrolment.Status.WITHDRAWN),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = queries.live_programme(slug)
+    if programme is None:
+        raise Http404("No such course")
+    try:
+        services.withdraw_enrolment(_user(request), programme)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.info(request, _("You have withdrawn from the course."))
+    return redirect("learning:dashboard")
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Private download: the applicant and staff only, always as an attachment."""
+    enrolment = queries.enrolment_with_evidence(_user(request), pk)
+    if enrolment is None:
+        raise Http404("No such file")
+    response = FileResponse(
+        enrolment.evidence.open("rb"),
+        as_attachment=True,
+        filename=enrolment.evidence_name or "evidence",
+        content_type=enrolment.evidence_content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --------------------------------------------------------------------------------- review
+
+
+@role_required(*STAFF_ROLES)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "learning/review_queue.html",
+        {"pending": list(queries.pending_enrolments(_user(request))), "form": ReviewForm()},
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("learning:review_queue")
+    try:
+        enrolment = services.review_admission_evidence(
+            _user(request),
+            pk,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+        )
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    else:
+        name = enrolment.learner.get_full_name() or enrolment.learner.username
+        if enrolment.is_active:
+            messages.success(request, _("%(name)s is enrolled.") % {"name": name})
+        else:
+            messages.info(request, _("The application of %(name)s is rejected.") % {"name": name})
+    return redirect("learning:review_queue")
+
+
+# ------------------------------------------------------------------------------- dashboard
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    staff = queries.staff_dashboard(user)
+    if staff is not None:
+        return render(request, "learning/dashboard_staff.html", {"staff": staff})
+    return render(
+        request,
+        "learning/dashboard.html",
+        {
+            "summaries": queries.learner_dashboard(user),
+            "open_programmes": queries.open_programmes(user),
+        },
+    )
+
+
+# -------------------------------------------------------------------------------- delivery
+
+
+def _access_or_redirect(request: HttpRequest, slug: str) -> queries.Access | HttpResponse:
+    access = queries.course_access(_user(request), slug)
+    if access is not None:
+        return access
+    if queries.live_programme(slug) is None:
+        raise Http404("No such course")
+    return redirect("learning:enrol", slug=slug)
+
+
+@login_required
+def outline(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _access_or_redirect(request, slug)
+    if isinstance(access, HttpResponse):
+        return access
+    return render(
+        request,
+        "learning/outline.html",
+        {"outline": queries.outline(access, _user(request)), "programme": access.programme},
+    )
+
+
+def _tabs(lesson_page: queries.LessonPage) -> list[dict[str, str]]:
+    tabs = []
+    for resource in lesson_page.lesson.resources:
+        kind = str(resource.get("kind", ""))
+        title = resource.get("title") or {}
+        tabs.append(
+            {
+                "kind": kind,
+                "file": str(resource.get("file", "")),
+                "title": title,
+                "label": str(RESOURCE_LABELS.get(kind, kind)),
+            }
+        )
+    return tabs
+
+
+@login_required
+def lesson(request: HttpRequest, slug: str, module: str, lesson: str) -> HttpResponse:
+    access = _access_or_redirect(request, slug)
+    if isinstance(access, HttpResponse):
+        return access
+    page = queries.lesson_page(access, module, lesson)
+    if page is None:
+        raise Http404("No such lesson")
+    user = _user(request)
+    progress = None
+    if not access.preview:
+        progress = services.record_lesson_progress(user, page.lesson, opened=True)
+    tabs = _tabs(page)
+    wanted = request.GET.get("tab", "")
+    current = next((t for t in tabs if t["kind"] == wanted), tabs[0] if tabs else None)
+    body, translated = "", True
+    if current is not None:
+        found = content.resource_file(page.lesson, current["file"], _language())
+        translated = found.translated
+        if found.path is not None:
+            body = content.render_file(found.path)
+    return render(
+        request,
+        "learning/lesson.html",
+        {
+            "page": page,
+            "programme": access.programme,
+            "tabs": tabs,
+            "current": current,
+            "body": body,
+            "body_translated": translated,
+            "progress": progress,
+        },
+    )
+
+
+@login_required
+@require_POST
+def lesson_completion(request: HttpRequest, slug: str, module: str, lesson: str) -> HttpResponse:
+    access = _access_or_redirect(request, slug)
+    if isinstance(access, HttpResponse):
+        return access
+    if access.preview:
+        raise PermissionDenied
+    page = queries.lesson_page(access, module, lesson)
+    if page is None:
+        raise Http404("No such lesson")
+    form = CompletionForm(request.POST)
+    form.is_valid()
+    progress = services.record_lesson_progress(
+        _user(request), page.lesson, completed=bool(form.cleaned_data.get("completed"))
+    )
+    context = {"page": page, "programme": access.programme, "progress": progress}
+    if request.headers.get("HX-Request"):
+        return render(request, "learning/_completion.html", context)
+    return redirect("learning:lesson", slug=slug, module=module, lesson=lesson)
