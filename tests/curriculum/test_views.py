@@ -54,6 +54,7 @@ def test_course_page_renders_every_annex_i_element(client: Client, synced: Path)
     assert "EQF level 7" in page
     assert "http://data.europa.eu/esco/skill/3a2d5b45-56e4-4f5a-a55a-4a4a65afdc43" in page
     assert "given name, family name" in page
+    assert 'href="/courses/minimal/enrol/"' in page
     assert "Language of instruction</dt><dd>English</dd>" in page
 
 
