@@ -19,7 +19,9 @@ def multi_head_attention(x, Wq, Wk, Wv, Wo, n_heads, causal):
     dh = q.shape[1] // n_heads
     heads = [
         scaled_dot_product_attention(
-            q[:, i * dh:(i + 1) * dh], k[:, i * dh:(i + 1) * dh], v[:, i * dh:(i + 1) * dh],
+            q[:, i * dh : (i + 1) * dh],
+            k[:, i * dh : (i + 1) * dh],
+            v[:, i * dh : (i + 1) * dh],
             causal,
         )
         for i in range(n_heads)

@@ -1,7 +1,5 @@
 """Trusted judge for batch norm and inverted dropout."""
 
-import numpy as np
-
 from microcred.grading import checks
 
 
@@ -35,15 +33,23 @@ def grade(j):
     }
 
     with j.check("batchnorm_forward", 3, "normalised, scaled and shifted output"):
-        checks.allclose("the batch-norm output", fwd.result(),
-                   ref.batchnorm_forward(x, gamma, beta, eps), rtol, atol)
+        checks.allclose(
+            "the batch-norm output",
+            fwd.result(),
+            ref.batchnorm_forward(x, gamma, beta, eps),
+            rtol,
+            atol,
+        )
     with j.check("batchnorm_backward", 4, "dx, dgamma, dbeta against finite differences") as c:
         got = checks.sequence("batchnorm_backward", bwd.result(), 3)
-        c.table = checks.gradients(dict(zip(("dx", "dgamma", "dbeta"), got, strict=True)), numerical,
-                    grad_tol)
+        c.table = checks.gradients(
+            dict(zip(("dx", "dgamma", "dbeta"), got, strict=True)), numerical, grad_tol
+        )
     with j.check("dropout_forward", 2, "inverted dropout keeps the expected activation"):
-        checks.allclose("the dropout output", dfw.result(), ref.dropout_forward(xd, keep, u),
-                   rtol, atol)
+        checks.allclose(
+            "the dropout output", dfw.result(), ref.dropout_forward(xd, keep, u), rtol, atol
+        )
     with j.check("dropout_backward", 1, "gradient of inverted dropout"):
-        checks.allclose("the dropout gradient", dbw.result(), ref.dropout_backward(dd, keep, u),
-                   rtol, atol)
+        checks.allclose(
+            "the dropout gradient", dbw.result(), ref.dropout_backward(dd, keep, u), rtol, atol
+        )

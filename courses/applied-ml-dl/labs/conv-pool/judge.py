@@ -1,7 +1,5 @@
 """Trusted judge for conv2d and max-pooling."""
 
-import numpy as np
-
 from microcred.grading import checks
 
 
@@ -38,17 +36,31 @@ def grade(j):
     }
 
     with j.check("conv_forward", 2, "stride 2, padding 1"):
-        checks.allclose("the convolution output", fwd.result(),
-                   ref.conv2d_forward(x, w, b, stride, pad), rtol, atol)
+        checks.allclose(
+            "the convolution output",
+            fwd.result(),
+            ref.conv2d_forward(x, w, b, stride, pad),
+            rtol,
+            atol,
+        )
     with j.check("conv_forward_same", 1, "stride 1, padding 1 keeps the spatial size"):
-        checks.allclose("the stride-1 convolution output", fwd1.result(),
-                   ref.conv2d_forward(x2, w2, b2, 1, 1), rtol, atol)
+        checks.allclose(
+            "the stride-1 convolution output",
+            fwd1.result(),
+            ref.conv2d_forward(x2, w2, b2, 1, 1),
+            rtol,
+            atol,
+        )
     with j.check("conv_backward", 4, "dx, dw, db against finite differences") as c:
         got = checks.sequence("conv2d_backward", bwd.result(), 3)
-        c.table = checks.gradients(dict(zip(("dx", "dw", "db"), got, strict=True)), numerical, grad_tol)
+        c.table = checks.gradients(
+            dict(zip(("dx", "dw", "db"), got, strict=True)), numerical, grad_tol
+        )
     with j.check("maxpool_forward", 1, "2x2 max-pooling"):
-        checks.allclose("the pooled output", pfw.result(), ref.maxpool_forward(xp, 2, 2),
-                   rtol, atol)
+        checks.allclose(
+            "the pooled output", pfw.result(), ref.maxpool_forward(xp, 2, 2), rtol, atol
+        )
     with j.check("maxpool_backward", 2, "gradient routed to each window's maximum"):
-        checks.allclose("the pooling gradient", pbw.result(),
-                   ref.maxpool_backward(dpool, xp, 2, 2), rtol, atol)
+        checks.allclose(
+            "the pooling gradient", pbw.result(), ref.maxpool_backward(dpool, xp, 2, 2), rtol, atol
+        )

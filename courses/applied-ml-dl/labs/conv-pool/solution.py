@@ -24,8 +24,8 @@ def conv2d_backward(dout, x, w, b, stride, pad):
     for i in range(dout.shape[2]):
         for k in range(dout.shape[3]):
             hs, ws = i * stride, k * stride
-            dxp[:, :, hs:hs + hh, ws:ws + ww] += np.einsum("nf,fcij->ncij", dout[:, :, i, k], w)
-    dx = dxp[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]]
+            dxp[:, :, hs : hs + hh, ws : ws + ww] += np.einsum("nf,fcij->ncij", dout[:, :, i, k], w)
+    dx = dxp[:, :, pad : pad + x.shape[2], pad : pad + x.shape[3]]
     return dx, dw, db
 
 
@@ -38,7 +38,7 @@ def maxpool_backward(dout, x, pool, stride):
     for i in range(dout.shape[2]):
         for k in range(dout.shape[3]):
             hs, ws = i * stride, k * stride
-            window = x[:, :, hs:hs + pool, ws:ws + pool]
+            window = x[:, :, hs : hs + pool, ws : ws + pool]
             flat = window.reshape(*window.shape[:2], -1)
             arg = flat.argmax(axis=-1)
             r, c = np.unravel_index(arg, (pool, pool))

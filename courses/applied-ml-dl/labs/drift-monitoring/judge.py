@@ -26,13 +26,24 @@ def grade(j):
     with j.check("psi", 2, "PSI on a shifted window"):
         checks.allclose("the PSI", p1.result(), np.asarray(ref.psi(base, shifted, 10)), rtol, atol)
     with j.check("psi_empty_bins", 1, "PSI with empty bins stays finite"):
-        checks.allclose("the PSI with empty bins", p2.result(), np.asarray(ref.psi(base, sparse, 10)),
-                   rtol, atol)
+        checks.allclose(
+            "the PSI with empty bins",
+            p2.result(),
+            np.asarray(ref.psi(base, sparse, 10)),
+            rtol,
+            atol,
+        )
     with j.check("ks", 2, "two-sample KS statistic"):
-        checks.allclose("the KS statistic", k1.result(), np.asarray(ref.ks_statistic(ks_x, ks_y)),
-                   rtol, atol)
-        checks.allclose("the KS statistic with the samples swapped", k2.result(),
-                   np.asarray(ref.ks_statistic(ks_y, ks_x)), rtol, atol)
+        checks.allclose(
+            "the KS statistic", k1.result(), np.asarray(ref.ks_statistic(ks_x, ks_y)), rtol, atol
+        )
+        checks.allclose(
+            "the KS statistic with the samples swapped",
+            k2.result(),
+            np.asarray(ref.ks_statistic(ks_y, ks_x)),
+            rtol,
+            atol,
+        )
     for (name, cur), points in zip(cases.items(), (1.5, 1.5, 2), strict=True):
         with j.check(f"alert_{name.replace(' ', '_')}", points, f"monitoring rule: {name}"):
             got = alerts[name].result()
@@ -41,5 +52,7 @@ def grade(j):
                 raise checks.CheckError("drift_alert() should return a dict with an 'alert' key")
             checks.truthy(f"the alert for the {name} case", got["alert"], want["alert"])
             reasons = got.get("reasons")
-            if not isinstance(reasons, list) or sorted(map(str, reasons)) != sorted(want["reasons"]):
+            if not isinstance(reasons, list) or sorted(map(str, reasons)) != sorted(
+                want["reasons"]
+            ):
                 raise checks.CheckError(f"the reasons for the {name} case are not right")

@@ -72,8 +72,9 @@ def grade(j):
 
     num_logits = checks.numerical_gradient_batch(lambda s: _xent_batch(s, y), logits)
     num_params = {
-        key: checks.numerical_gradient_batch(lambda s, key=key: _loss_batch(params, X, y, key, s),
-                                        params[key])
+        key: checks.numerical_gradient_batch(
+            lambda s, key=key: _loss_batch(params, X, y, key, s), params[key]
+        )
         for key in params
     }
 
@@ -96,8 +97,12 @@ def grade(j):
         model = trained.result()
         if not isinstance(model, dict):
             raise checks.CheckError("train() should return the parameter dict")
-        for key in ("W1", "b1", "W2", "b2"):
-            if key not in model or not isinstance(model[key], np.ndarray):
+        shapes = {"W1": (2, 8), "b1": (8,), "W2": (8, 3), "b2": (3,)}
+        for key, shape in shapes.items():
+            if key not in model:
                 raise checks.CheckError(f"train() did not return the array {key}")
+            checks.as_array(f"the trained {key}", model[key], np.zeros(shape))
         acc = float((ref.mlp_forward(model, Xte).argmax(axis=1) == yte).mean())
-        checks.threshold("the accuracy of your trained network", acc, minimum=j.tol("accuracy", 0.9))
+        checks.threshold(
+            "the accuracy of your trained network", acc, minimum=j.tol("accuracy", 0.9)
+        )

@@ -16,8 +16,7 @@ HYPER = {
     "rmsprop": {"lr": 0.01, "decay": 0.9, "eps": 1e-8},
     "adam": {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
 }
-POINTS = {"sgd": 1, "sgd_momentum": 1.5, "nesterov": 2, "adagrad": 1.5, "rmsprop": 1.5,
-          "adam": 2.5}
+POINTS = {"sgd": 1, "sgd_momentum": 1.5, "nesterov": 2, "adagrad": 1.5, "rmsprop": 1.5, "adam": 2.5}
 
 
 def grade(j):
