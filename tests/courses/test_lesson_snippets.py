@@ -15,7 +15,8 @@ FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 def snippets() -> list[tuple[str, str]]:
     found = []
-    for notes in sorted(COURSE.glob("modules/*/lessons/*/*.md")):
+    files = [*COURSE.glob("modules/*/*.md"), *COURSE.glob("modules/*/lessons/*/*.md")]
+    for notes in sorted(files):
         for index, match in enumerate(FENCE.finditer(notes.read_text(encoding="utf-8"))):
             found.append((f"{notes.relative_to(COURSE)}#{index + 1}", match.group(1)))
     return found
