@@ -64,6 +64,9 @@ def test_module_one_is_complete_in_every_platform_language(loaded: LoadResult) -
     for language in TRANSLATED:
         assert module.spec.title.get(language), language
         assert module.spec.summary.get(language), language
+        for resource in module.spec.resources:
+            stem, _, suffix = resource.file.rpartition(".")
+            assert (module.folder / f"{stem}.{language}.{suffix}").is_file(), resource.file
         for lesson in module.lessons:
             assert lesson.spec.title.get(language), (lesson.slug, language)
             for resource in ("notes", "slides"):
