@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEB_PACKAGES := bubblewrap gettext
+DEB_PACKAGES := bubblewrap gettext chromium fonts-dejavu-core
 export MICROCRED_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: demo test lint typecheck contracts pytest bench messages system-deps clean

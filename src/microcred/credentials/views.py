@@ -119,8 +119,14 @@ def _page(request: HttpRequest, document: Any, row: m.IssuedCredential | None) -
             {"label": _(_CHECK_LABELS[c.name]), "status": c.status.value, "message": c.message}
             for c in report.checks
         ]
-        if isinstance(document, dict):
-            context["name"] = document.get("name", "")
+        parsed = document
+        if isinstance(document, bytes | str):
+            try:
+                parsed = json.loads(document)
+            except (ValueError, UnicodeDecodeError):
+                parsed = None
+        if isinstance(parsed, dict) and isinstance(parsed.get("name"), str):
+            context["name"] = parsed["name"]
     if row is not None and row.status == "valid":
         context["linkedin"] = linkedin_add_url(
             name=str(row.openbadge.get("name", "")),

@@ -36,6 +36,15 @@ LABELS: dict[str, dict[str, Promise]] = {
         "online": _("Identity verified online"),
         "onsite": _("Identity verified on site"),
     },
+    "qualification": {
+        "none": _("no formal qualification"),
+        "upper-secondary": _("an upper-secondary qualification"),
+        "post-secondary": _("a post-secondary non-tertiary qualification"),
+        "short-cycle": _("a short-cycle tertiary qualification"),
+        "bachelor": _("a Bachelor's degree"),
+        "master": _("a Master's degree"),
+        "doctorate": _("a doctorate"),
+    },
     "outcome_type": {
         "knowledge": _("knowledge"),
         "skill": _("skill"),

@@ -7,9 +7,8 @@ import json
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from microcred.curriculum.spec.codes import QUALIFICATION_NAMES
-
 from . import queries
+from .labels import label
 
 EXPORT_TYPES = {
     "ob3-achievement": "application/ld+json",
@@ -36,8 +35,8 @@ def course_page(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "d": description,
             "modules": programme.modules.all(),
-            "admission_qualification": QUALIFICATION_NAMES.get(
-                description["admission"]["qualification"], ""
+            "admission_qualification": label(
+                "qualification", description["admission"]["qualification"]
             ),
             "schemaorg_json": json.dumps(
                 programme.exports.get("schemaorg", {}), ensure_ascii=False

@@ -13,19 +13,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from microcred.curriculum.labels import label
 from microcred.curriculum.spec.localize import localized
-
-QUALIFICATION_LABELS = {
-    "none": gettext_lazy("no formal qualification"),
-    "upper-secondary": gettext_lazy("an upper-secondary qualification"),
-    "post-secondary": gettext_lazy("a post-secondary non-tertiary qualification"),
-    "short-cycle": gettext_lazy("a short-cycle tertiary qualification"),
-    "bachelor": gettext_lazy("a Bachelor's degree"),
-    "master": gettext_lazy("a Master's degree"),
-    "doctorate": gettext_lazy("a doctorate"),
-}
 
 # Extension -> (content type, magic bytes the file must start with). PDF and photos/scans are
 # what diplomas and transcripts come as; anything else is refused, whatever the browser says.
@@ -58,8 +48,7 @@ class Admission:
 
     @property
     def qualification_label(self) -> str:
-        found = QUALIFICATION_LABELS.get(self.qualification)
-        return str(found) if found is not None else self.qualification
+        return label("qualification", self.qualification)
 
 
 def _text(value: Any, language: str) -> str:
@@ -82,7 +71,9 @@ def declaration_text(admission: Admission, language: str) -> str:
                 }
             )
         if admission.technical_skills:
-            skills = "; ".join(_text(skill, language) for skill in admission.technical_skills)
+            skills = "; ".join(
+                _text(skill, language).strip().rstrip(".") for skill in admission.technical_skills
+            )
             parts.append(_("I have these skills: %(skills)s.") % {"skills": skills.rstrip(".")})
         parts.append(
             _(

@@ -60,9 +60,17 @@ def _highlight(code: str, language: str, _attrs: Any) -> str:
     return highlight(code, lexer, HtmlFormatter(nowrap=True))
 
 
+def _demote_headings(state: Any) -> None:
+    """The page owns the <h1> (the lesson title); a file's own headings start at <h2>."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
 @functools.cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
+    md.core.ruler.push("demote_headings", _demote_headings)
     md.enable(["table", "strikethrough"])
     dollarmath_plugin(md, allow_space=True, allow_digits=True, double_inline=True)
     return md

@@ -1,7 +1,9 @@
 """Seed the demo: the shipped course, one account per role, and enrolments to look at.
 
 The learner is enrolled (as if an instructor had approved their evidence) and an applicant waits
-in the instructors' review queue with a small PDF, so every page has something to show.
+in the instructors' review queue with a small PDF, so every page has something to show. The learner
+has also tried the first practice quiz, queued the starter code of a lab (the worker grades it)
+and submitted a capstone with its ethics assessment, so the grading queue is not empty.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from microcred.accounts.models import User
-from microcred.curriculum.models import Programme
+from microcred.assessment import labs as assessment_labs
+from microcred.assessment import papers
+from microcred.assessment import services as assessment
+from microcred.assessment.models import CapstoneSubmission, LabSubmission, QuizAttempt
+from microcred.curriculum.models import AssessmentItem, Programme
 from microcred.curriculum.services import SyncReport, sync_course
 from microcred.learning.admission import Admission, declaration_text
 from microcred.learning.models import Enrolment
@@ -70,6 +77,61 @@ def _seed_enrolment(
     enrolment.save()
 
 
+DEMO_ETHICS = {
+    "system_description": "A support-ticket triage assistant built on a fine-tuned Transformer.",
+    "risk_category": "limited",
+    "annex_iii_area": "",
+    "classification_rationale": "No Article 5 practice; not an Annex III use case; it interacts "
+    "with people, so Article 50(1) applies.",
+    "transparency_measures": "The interface states that replies are drafted by an AI system.",
+    "data_provenance": "Public, CC-BY licensed support conversations; no personal data kept.",
+    "bias_analysis": "Macro-F1 per language with bootstrap intervals; the gap is 3 points.",
+    "human_oversight": "An agent approves every routed ticket and can override the model.",
+    "mitigations": "Re-balanced training data for the two weakest languages.",
+    "residual_risk": "low",
+    "residual_risk_notes": "Mis-routed tickets are delayed, not lost; agents see every ticket.",
+}
+
+
+def _demo_zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README.md", "# Demo capstone\n")
+        archive.writestr("train.py", "print('training')\n")
+    return buffer.getvalue()
+
+
+def _seed_assessment(learner: User, programme: Programme) -> None:
+    """Demo work written through the assessment services (once: re-running adds nothing)."""
+    items = AssessmentItem.objects.filter(programme=programme, retired_at__isnull=True)
+    quiz = items.filter(kind="quiz").order_by("slug").first()
+    if quiz and not QuizAttempt.objects.filter(enrolment__learner=learner, item=quiz).exists():
+        attempt = assessment.start_attempt(learner, quiz)
+        for answer in attempt.answers.all():
+            options = papers.option_ids(answer.question)
+            right = sorted(papers.correct_ids(answer.question))
+            wrong = [next(o for o in options if o not in right)]
+            choice = wrong if answer.position % 3 == 2 else right  # two thirds right
+            assessment.check_practice_answer(learner, attempt.pk, str(answer.question_uuid), choice)
+    lab = items.filter(kind="lab").order_by("slug").first()
+    if lab and not LabSubmission.objects.filter(enrolment__learner=learner, item=lab).exists():
+        starter = assessment_labs.lab_file(lab, "starter")
+        if starter is not None:
+            assessment.submit_lab(learner, lab, starter.read_text(encoding="utf-8"))
+    capstone = items.filter(kind="capstone").first()
+    if capstone and not CapstoneSubmission.objects.filter(enrolment__learner=learner).exists():
+        assessment.submit_capstone(
+            learner,
+            capstone,
+            report=SimpleUploadedFile("demo-report.pdf", DEMO_EVIDENCE, "application/pdf"),
+            code=SimpleUploadedFile("demo-code.zip", _demo_zip(), "application/zip"),
+        )
+        assessment.submit_ethics_assessment(learner, capstone, DEMO_ETHICS)
+
+
 def seed_demo(courses_dir: Path | None = None) -> SyncReport:
     """Idempotent: re-running keeps the same rows and resets the demo passwords."""
     report = sync_course(Path(courses_dir or settings.MICROCRED_COURSES_DIR) / DEMO_COURSE)
@@ -90,4 +152,5 @@ def seed_demo(courses_dir: Path | None = None) -> SyncReport:
         programme = report.programme
         _seed_enrolment(users["learner"], programme, Enrolment.Status.ACTIVE, users["instructor"])
         _seed_enrolment(users["applicant"], programme, Enrolment.Status.PENDING, None)
+        _seed_assessment(users["learner"], programme)
     return report

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "microcred.curriculum",
     "microcred.credentials",
     "microcred.learning",
+    "microcred.assessment",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("microcred.accounts.urls")),
     path("", include("microcred.learning.urls")),
+    path("", include("microcred.assessment.urls")),
     path("", include("microcred.curriculum.urls")),
     path("", include("microcred.credentials.urls")),
 ]

@@ -386,14 +386,8 @@ def to_elm(
         "fullName": {"en": learner.name},
         "givenName": {"en": learner.given_name} if learner.given_name else {},
         "familyName": {"en": learner.family_name} if learner.family_name else {},
-        "dateOfBirth": f"{learner.date_of_birth.isoformat()}T00:00:00Z"
-        if learner.date_of_birth
-        else "",
-        "contactPoint": {
-            "id": f"{base}:learner-contact",
-            "type": "ContactPoint",
-            "emailAddress": {"id": f"mailto:{learner.email}", "type": "Mailbox"},
-        },
+        # No e-mail or date of birth: the credential is shown to anyone holding its link
+        # (QR code, LinkedIn), and the course collects both only to tell learners apart.
         "hasClaim": achievement,
     }
     credential: dict[str, Any] = {
