@@ -284,6 +284,7 @@ def build_world() -> World:
         "slug": programme.slug,
         "module": lesson.module.slug,
         "lesson": lesson.slug,
+        "resource_kind": "qa",
         "pk": str(enrolment.pk),
         "uuid": str(credential.uuid),
         "uidb64": urlsafe_base64_encode(force_bytes(learner.pk)),

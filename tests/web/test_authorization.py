@@ -81,6 +81,7 @@ def make_pending(world: World) -> None:
 
 NO_KWARGS: dict[str, str] = {}
 LESSON = {"slug": "slug", "module": "module", "lesson": "lesson"}
+MODULE_RESOURCE = {"slug": "slug", "module": "module", "kind": "resource_kind"}
 UUID = {"uuid": "uuid"}
 STAFF_SEE_APPLICANT = {INSTRUCTOR: ("e-mail", "last name"), ADMIN: ("e-mail", "last name")}
 
@@ -162,6 +163,7 @@ CORE_CASES: dict[str, Case] = {
         post=signed_in(LOGIN, to(DASHBOARD)),  # each withdraws their own enrolment, if any
     ),
     "learning:lesson": Case(LESSON, get=signed_in(LOGIN, OK)),
+    "learning:module_resource": Case(MODULE_RESOURCE, get=signed_in(LOGIN, OK)),
     "learning:lesson_completion": Case(
         LESSON,
         get=signed_in(LOGIN, NOT_ALLOWED),

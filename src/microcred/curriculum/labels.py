@@ -45,6 +45,15 @@ LABELS: dict[str, dict[str, Promise]] = {
         "master": _("a Master's degree"),
         "doctorate": _("a doctorate"),
     },
+    "resource": {
+        "notes": _("Notes"),
+        "slides": _("Slides"),
+        "qa": _("Q&A"),
+        "case-studies": _("Case studies"),
+        "exercises": _("Exercises"),
+        "reading": _("Reading"),
+        "video": _("Video"),
+    },
     "outcome_type": {
         "knowledge": _("knowledge"),
         "skill": _("skill"),

@@ -22,7 +22,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from microcred.curriculum.models import Lesson
+from microcred.curriculum.models import Lesson, Module
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -125,12 +125,19 @@ class ResourceFile:
     translated: bool  # False when the reader's language had no file of its own
 
 
+def module_dir(module: Module) -> Path:
+    return Path(module.programme.source_path) / "modules" / module.slug
+
+
 def resource_file(lesson: Lesson, file: str, language: str) -> ResourceFile:
+    return resource_file_in(lesson_dir(lesson), file, language)
+
+
+def resource_file_in(root: Path, file: str, language: str) -> ResourceFile:
     """`notes.<lang>.md` next to `notes.md` when it exists, else the English file.
 
     English files carry no suffix, so an English reader always counts as translated.
     """
-    root = lesson_dir(lesson)
     base = root / file
     if not file.endswith(".md") or not _inside(base, root):
         return ResourceFile(path=None, translated=True)

@@ -262,3 +262,12 @@ def progress_of(user: User, lesson: Lesson) -> LessonProgress | None:
     if not user.is_authenticated:
         return None
     return LessonProgress.objects.filter(learner=user, lesson=lesson).first()
+
+
+def module_of(access: Access, module_slug: str) -> Module | None:
+    """A live module of the programme the reader has access to."""
+    return (
+        Module.objects.filter(programme=access.programme, slug=module_slug, retired_at__isnull=True)
+        .select_related("programme")
+        .first()
+    )

@@ -9,6 +9,11 @@ urlpatterns = [
     path("courses/<slug:slug>/enrol/", views.enrol, name="enrol"),
     path("learn/<slug:slug>/", views.outline, name="outline"),
     path("learn/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
+    path(
+        "learn/<slug:slug>/<slug:module>/resources/<slug:kind>/",
+        views.module_resource,
+        name="module_resource",
+    ),
     path(lesson, views.lesson, name="lesson"),
     path(f"{lesson}complete/", views.lesson_completion, name="lesson_completion"),
     path("enrolments/<int:pk>/evidence/", views.evidence, name="evidence"),

@@ -11,27 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from microcred.accounts.decorators import role_required
 from microcred.accounts.models import STAFF_ROLES, User
+from microcred.curriculum.labels import label
 
 from . import content, queries, services
 from .admission import Admission, declaration_text
 from .forms import CompletionForm, EnrolForm, ReviewForm
 from .models import Enrolment
-
-RESOURCE_LABELS = {
-    "notes": gettext_lazy("Notes"),
-    "slides": gettext_lazy("Slides"),
-    "qa": gettext_lazy("Q&A"),
-    "case-studies": gettext_lazy("Case studies"),
-    "exercises": gettext_lazy("Exercises"),
-    "reading": gettext_lazy("Reading"),
-    "video": gettext_lazy("Video"),
-}
 
 
 def _user(request: HttpRequest) -> User:
@@ -217,7 +208,7 @@ def _tabs(lesson_page: queries.LessonPage) -> list[dict[str, str]]:
                 "kind": kind,
                 "file": str(resource.get("file", "")),
                 "title": title,
-                "label": str(RESOURCE_LABELS.get(kind, kind)),
+                "label": label("resource", kind),
             }
         )
     return tabs
@@ -279,3 +270,38 @@ def lesson_completion(request: HttpRequest, slug: str, module: str, lesson: str)
     if request.headers.get("HX-Request"):
         return render(request, "learning/_completion.html", context)
     return redirect("learning:lesson", slug=slug, module=module, lesson=lesson)
+
+
+@login_required
+def module_resource(request: HttpRequest, slug: str, module: str, kind: str) -> HttpResponse:
+    """A module's open educational resources (Q&A, case studies, exercises)."""
+    access = _access_or_redirect(request, slug)
+    if isinstance(access, HttpResponse):
+        return access
+    found_module = queries.module_of(access, module)
+    if found_module is None:
+        raise Http404("No such module")
+    tabs = [
+        {
+            "kind": str(resource.get("kind", "")),
+            "file": str(resource.get("file", "")),
+            "label": label("resource", str(resource.get("kind", ""))),
+        }
+        for resource in found_module.resources
+    ]
+    current = next((tab for tab in tabs if tab["kind"] == kind), None)
+    if current is None:
+        raise Http404("No such resource")
+    found = content.resource_file_in(content.module_dir(found_module), current["file"], _language())
+    return render(
+        request,
+        "learning/module_resource.html",
+        {
+            "programme": access.programme,
+            "module": found_module,
+            "tabs": tabs,
+            "current": current,
+            "body": content.render_file(found.path) if found.path is not None else "",
+            "body_translated": found.translated,
+        },
+    )
