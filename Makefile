@@ -9,9 +9,11 @@ export MICROCRED_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: demo test lint typecheck contracts pytest bench messages system-deps clean
 
-# Debian packages the product and its tests use; installed only when missing.
+# Debian packages the product and its tests use; installed only when missing. Node.js and
+# npm (any install, >= 18) run the independent credential verifier in the interop tests.
 system-deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

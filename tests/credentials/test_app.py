@@ -104,6 +104,11 @@ def test_batch_skips_holders_and_signs_on_workers(
     sample = m.IssuedCredential.objects.get(learner_email="l7@example.org")
     assert queries.verify_document(sample.openbadge, instance).ok
     assert queries.verify_document(sample.elm, instance).ok
+    # the report's rows load their documents from the database on access
+    first = report.issued[0]
+    assert first.openbadge["id"] == f"urn:uuid:{first.uuid}"
+    assert first.elm is not None
+    assert first.elm["credentialSubject"]["type"] == "Person"
 
 
 def test_did_key_issuer_without_public_url(tmp_path: Path, settings: Any) -> None:

@@ -156,6 +156,13 @@ def test_issue_batch_from_csv(instance: Path, capsys: pytest.CaptureFixture[str]
     assert len(list(out.glob("*.json"))) == 60
     sample = next(out.glob("*.elm.json"))
     assert run("credential", "verify", str(sample)) == 0
+    badge_file = out / sample.name.replace(".elm.json", ".json")
+    assert badge_file.read_text("utf-8").count("\n") == 1  # a cohort is written compactly
+    from microcred.credentials import models
+
+    stored = models.IssuedCredential.objects.get(uuid=badge_file.name.removesuffix(".json"))
+    assert json.loads(badge_file.read_text("utf-8")) == stored.openbadge
+    assert run("credential", "verify", str(badge_file)) == 0
     (instance / "broken.csv").write_text("name,grade\nA,80\n")
     assert run("credential", "issue-batch", "--course", str(MINIMAL), str(instance / "broken.csv"),
                "--out-dir", str(out)) == 1  # fmt: skip

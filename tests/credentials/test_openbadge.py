@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
 from typing import Any
 
+import pytest
 from cred_helpers import ISSUED_AT, NOW
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.credentials.core import (
     DidKeyResolver,
     IssuerKey,
+    StatusList,
     build_status_entry,
     sign_credential,
     to_rdf,
@@ -153,3 +158,53 @@ def test_percent_formatting() -> None:
         "66.67",
         "100",
     ]
+
+
+# -- property: a signed full badge cannot be changed anywhere without failing verification --
+
+
+def _leaves(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _leaves(v, (*prefix, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _leaves(v, (*prefix, i))]
+    return [prefix]
+
+
+@pytest.fixture(scope="module")
+def signed_full_badge(record: CredentialRecord, issuer: IssuerProfile, key: IssuerKey) -> Any:
+    entry = build_status_entry(
+        "https://example.org/credentials/status/revocation.json", 3, "revocation"
+    )
+    badge = to_openbadge(record, issuer, credential_status=entry)
+    return sign_credential(badge, key, verification_method=issuer.verification_method)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_change_to_any_field_of_a_full_badge_fails_verification(
+    signed_full_badge: dict[str, Any], data: st.DataObject
+) -> None:
+    """Every leaf of a shipped-course badge (Achievement with Annex I, results, skill
+    alignments, evidence, status entry, proof) is covered: changing it breaks verification,
+    and the failure is the signature layer's, not just the JSON Schema's."""
+    leaves = [p for p in _leaves(signed_full_badge) if p != ("proof", "proofValue")]
+    path = data.draw(st.sampled_from(leaves), label="path")
+    tampered = copy.deepcopy(signed_full_badge)
+    parent = tampered
+    for step in path[:-1]:
+        parent = parent[step]
+    old = parent[path[-1]]
+    new = data.draw(
+        st.one_of(st.text(min_size=1, max_size=12), st.integers(), st.booleans()).filter(
+            lambda v: v != old or type(v) is not type(old)
+        ),
+        label="new value",
+    )
+    if isinstance(old, str) and data.draw(st.booleans(), label="keep it a similar string"):
+        new = old + data.draw(st.sampled_from(["x", " ", "0", "Z", "é"]), label="suffix")
+    parent[path[-1]] = new
+    status = {"https://example.org/credentials/status/revocation.json": StatusList("revocation")}
+    report = verify_credential(tampered, resolver=DidKeyResolver(), status_lists=status, now=NOW)
+    assert not report.ok
+    assert {"contexts", "proof", "issuer_key"} & set(report.failures), report.to_dict()

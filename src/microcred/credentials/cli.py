@@ -102,7 +102,13 @@ def _issue(args: argparse.Namespace) -> int:
 
 
 def _issue_batch(args: argparse.Namespace) -> int:
-    from microcred.credentials.batch import LearnersFileError, ProgressBar, dumps, read_learners_csv
+    from microcred.credentials.batch import (
+        LearnersFileError,
+        ProgressBar,
+        compact,
+        read_learners_csv,
+        write_files,
+    )
     from microcred.credentials.core.errors import CredentialError
     from microcred.curriculum.spec import validate_course
 
@@ -127,11 +133,6 @@ def _issue_batch(args: argparse.Namespace) -> int:
     _django()
     from microcred.credentials import services
 
-    def write(signed: Any) -> None:
-        (out_dir / f"{signed.credential_id}.json").write_text(dumps(signed.openbadge), "utf-8")
-        if signed.elm is not None:
-            (out_dir / f"{signed.credential_id}.elm.json").write_text(dumps(signed.elm), "utf-8")
-
     try:
         report = services.issue_batch(
             result.course,
@@ -142,12 +143,13 @@ def _issue_batch(args: argparse.Namespace) -> int:
             workers=args.workers,
             actor=args.actor,
             progress=None if args.quiet else ProgressBar(),
-            on_signed=write,
+            out_dir=out_dir,  # the workers write the files
         )
     except (CredentialError, services.CredentialActionError) as error:
         return _problem(str(error))
     for row in report.existing:
-        (out_dir / f"{row.uuid}.json").write_text(dumps(row.openbadge), "utf-8")
+        elm = compact(row.elm) if args.elm and row.elm is not None else None
+        write_files(out_dir, row.uuid, compact(row.openbadge), elm)
     for learner_row, message in report.failed:
         print(f"error: {learner_row.learner.email}: {message}", file=sys.stderr)
     rate = len(report.issued) / report.seconds if report.seconds else 0

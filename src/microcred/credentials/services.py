@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import JSONField, TextField, Value
+from django.db.models.functions import Cast
 
 from microcred.credentials import models as m
 from microcred.credentials.batch import BatchJob, LearnerRow, Progress, SignedCredential, sign_jobs
@@ -238,6 +240,13 @@ class BatchReport:
     seconds: float
 
 
+def _json_value(text: str | None) -> Any:
+    """A JSON field value from JSON text the worker already wrote: stored without re-encoding."""
+    if text is None:
+        return None
+    return Cast(Value(text, output_field=TextField()), output_field=JSONField())
+
+
 def issue_batch(
     course: Course | Path | str,
     rows: Sequence[LearnerRow],
@@ -245,13 +254,19 @@ def issue_batch(
     did: DidMode | None = None,
     status_purpose: StatusPurpose = "revocation",
     with_elm: bool = False,
+    out_dir: Path | None = None,
     workers: int | None = None,
     actor: str = "system",
     progress: Progress | None = None,
     on_signed: Any = None,
     instance: Instance | None = None,
 ) -> BatchReport:
-    """Issue a cohort on every core; learners who already hold the credential are skipped."""
+    """Issue a cohort on every core; learners who already hold the credential are skipped.
+
+    With ``out_dir`` the workers write each new credential there as ``<uuid>.json`` (and
+    ``<uuid>.elm.json``). The rows in the report have their documents deferred (loaded from
+    the database on access), so a large cohort is not kept in memory twice.
+    """
     import time
 
     started = time.perf_counter()
@@ -294,6 +309,7 @@ def issue_batch(
         purpose=status_purpose,
         issued_at=issued_at,
         with_elm=with_elm,
+        out_dir=out_dir,
         workers=workers,
         progress=progress,
     ):
@@ -314,27 +330,31 @@ def issue_batch(
                     learner_email=_normal_email(s.row.learner.email),
                     final_grade=Decimal(str(round(s.row.grade, 2))),
                     issuer_did=issuer.id,
-                    openbadge=s.openbadge,
-                    elm=s.elm,
+                    openbadge=_json_value(s.openbadge_json),
+                    elm=_json_value(s.elm_json),
                     status_list=status,
                     status_index=s.status_index,
                     issued_at=issued_at,
                 )
                 for s in signed[part : part + 500]
             ]
-            rows_out.extend(m.IssuedCredential.objects.bulk_create(chunk))
-        saved = {
-            r.uuid: r.pk
-            for r in m.IssuedCredential.objects.filter(
-                uuid__in=[s.credential_id for s in signed]
-            ).only("uuid", "pk")
-        }
+            created = m.IssuedCredential.objects.bulk_create(chunk)
+            for row in created:  # the attributes hold SQL expressions now: defer them instead
+                row.__dict__.pop("openbadge", None)
+                row.__dict__.pop("elm", None)
+            rows_out.extend(created)
+        if any(row.pk is None for row in rows_out):  # backends that return no ids
+            saved = dict(
+                m.IssuedCredential.objects.filter(
+                    uuid__in=[s.credential_id for s in signed]
+                ).values_list("uuid", "pk")
+            )
+            for row in rows_out:
+                row.pk = saved[row.uuid]
         m.CredentialEvent.objects.bulk_create(
             [
-                m.CredentialEvent(
-                    credential_id=saved[s.credential_id], action="issued", actor=actor
-                )
-                for s in signed
+                m.CredentialEvent(credential_id=row.pk, action="issued", actor=actor)
+                for row in rows_out
             ],
             batch_size=500,
         )

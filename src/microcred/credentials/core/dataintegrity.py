@@ -82,12 +82,14 @@ def _hash_for_proof(
     proof_options: Mapping[str, Any],
     work_limit: int,
     canonical_document: str | None,
+    canonical_proof: str | None = None,
 ) -> ProofHashes:
     if "@context" not in unsecured:
         raise ProofError("the document has no @context, so it cannot be canonicalised")
-    config = {k: v for k, v in proof_options.items() if k != "proofValue"}
-    config["@context"] = copy.deepcopy(unsecured["@context"])
-    canonical_proof = canonical_nquads(config, work_limit=work_limit)
+    if canonical_proof is None:
+        config = {k: v for k, v in proof_options.items() if k != "proofValue"}
+        config["@context"] = copy.deepcopy(unsecured["@context"])
+        canonical_proof = canonical_nquads(config, work_limit=work_limit)
     if canonical_document is None:
         canonical_document = canonical_nquads(dict(unsecured), work_limit=work_limit)
     return ProofHashes(

@@ -12,7 +12,6 @@ Two rules make a signature over JSON-LD mean what the signer saw:
 
 from __future__ import annotations
 
-import copy
 import json
 import threading
 from functools import cache
@@ -164,7 +163,8 @@ def expand(document: Any) -> list[dict[str, Any]]:
         raise InvalidJsonLdError("a credential must be a JSON object")
     dropped: list[str | None] = []
     try:
-        expanded = _session().expand(copy.deepcopy(document), dropped.append)
+        # No copy here: pyld's expand deep-copies its input first (tested: never mutated).
+        expanded = _session().expand(document, dropped.append)
     except Exception as error:  # pyld raises JsonLdError and, on odd input, anything else
         found = _credential_error_in(error)
         if found is not None:
@@ -185,11 +185,20 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+# IRI terms recur in every document (predicates, types, shared nodes): reuse the tuples.
+_IRI_TERMS: dict[str, Term] = {}
+
+
 def _term(raw: _pyld.RdfTerm) -> Term:
     kind = raw.get("type")
     value = raw.get("value", "")
     if kind == "IRI":
-        return Term("iri", value)
+        found = _IRI_TERMS.get(value)
+        if found is None:
+            if len(_IRI_TERMS) >= 8192:
+                _IRI_TERMS.clear()
+            found = _IRI_TERMS[value] = Term("iri", value)
+        return found
     if kind == "blank node":
         return Term("bnode", value[2:] if value.startswith("_:") else value)
     language = raw.get("language")

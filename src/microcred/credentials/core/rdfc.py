@@ -7,6 +7,12 @@ documents chosen by strangers, so a crafted "poison" graph (a 10-node blank-node
 must be refused quickly instead of pinning a CPU for hours. The limit counts units of deep work
 (one unit per Hash N-Degree Quads call and per permutation examined); ordinary credentials need
 none, because their blank nodes are told apart by their first-degree hashes.
+
+``prepare`` canonicalises a part of a dataset ahead of time (the first-degree hashes of its
+blank nodes and its N-Quads lines with the blank node labels left open), so that signing many
+documents sharing that part does the work once (``canonicalize(..., prepared=[part])``). The
+result is exactly RDFC-1.0 of the union: a blank node's first-degree hash depends only on the
+quads that mention it, and the part's blank nodes are required to be its own.
 """
 
 from __future__ import annotations
@@ -18,13 +24,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from microcred.credentials.core.errors import CanonicalizationLimitError
-from microcred.credentials.core.nquads import Quad, Term, serialize_quad
+from microcred.credentials.core.nquads import Quad, serialize_term
 
 __all__ = [
     "DEFAULT_WORK_LIMIT",
     "CanonicalDataset",
     "HashAlgorithm",
+    "PreparedQuads",
     "canonicalize",
+    "prepare",
 ]
 
 HashAlgorithm = Literal["sha256", "sha384"]
@@ -67,20 +75,111 @@ class _Issuer:
         return twin
 
 
-def _relabel(term: Term, rename: Callable[[str], str]) -> Term:
-    if term.kind == "bnode":
-        return Term("bnode", rename(term.value))
-    return term
+# A quad as an N-Quads line with its blank node labels left open: for subject, object and
+# graph, either the serialised term (label None) or the blank node label to fill in.
+_Template = tuple[str, str | None, str, str, str | None, str, str | None]
+
+
+def _template(quad: Quad) -> _Template:
+    s, o, g = quad.subject, quad.object, quad.graph
+    s_node = s.value if s.kind == "bnode" else None
+    o_node = o.value if o.kind == "bnode" else None
+    g_node = g.value if g.kind == "bnode" else None
+    return (
+        "" if s_node is not None else serialize_term(s),
+        s_node,
+        serialize_term(quad.predicate),
+        "" if o_node is not None else serialize_term(o),
+        o_node,
+        "" if g_node is not None else serialize_term(g),
+        g_node,
+    )
+
+
+def _render(template: _Template, rename: Callable[[str], str]) -> str:
+    s_text, s_node, predicate, o_text, o_node, g_text, g_node = template
+    subject = s_text if s_node is None else f"_:{rename(s_node)}"
+    obj = o_text if o_node is None else f"_:{rename(o_node)}"
+    graph = g_text if g_node is None else f"_:{rename(g_node)}"
+    if graph:
+        return f"{subject} {predicate} {obj} {graph} .\n"
+    return f"{subject} {predicate} {obj} .\n"
+
+
+def _index_blank_nodes(
+    quads: Sequence[Quad],
+) -> tuple[dict[str, list[Quad]], dict[Quad, _Template], list[str]]:
+    """Quads by blank node, the template of each quad naming one, and the other lines."""
+    bnode_quads: dict[str, list[Quad]] = {}
+    templates: dict[Quad, _Template] = {}
+    fixed: list[str] = []
+    for quad in quads:
+        template = _template(quad)
+        if template[1] is None and template[4] is None and template[6] is None:
+            fixed.append(_render(template, str))
+            continue
+        templates[quad] = template
+        for node in (template[1], template[4], template[6]):
+            if node is not None:
+                bucket = bnode_quads.setdefault(node, [])
+                if not bucket or bucket[-1] is not quad:
+                    bucket.append(quad)
+    return bnode_quads, templates, fixed
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuads:
+    """Part of a dataset canonicalised ahead of time (see ``prepare``); treat as read-only."""
+
+    hash_algorithm: HashAlgorithm
+    quads: tuple[Quad, ...]
+    bnode_quads: dict[str, list[Quad]]
+    templates: dict[Quad, _Template]
+    fixed_lines: tuple[str, ...]
+    first_degree: dict[str, str]
+    open_nodes: frozenset[str]
+
+
+def prepare(
+    quads: Iterable[Quad],
+    *,
+    hash_algorithm: HashAlgorithm = "sha256",
+    open_nodes: Iterable[str] = (),
+) -> PreparedQuads:
+    """Do the document-independent RDFC-1.0 work for ``quads`` once.
+
+    Pass the result to ``canonicalize(other, prepared=[part])`` for datasets ``other`` + the
+    part. The part's blank node labels must not occur anywhere else in such a dataset
+    (``canonicalize`` checks this), so every quad mentioning them is in the part; except
+    for ``open_nodes`` (e.g. the node linking the part to the rest), whose first-degree hashes
+    are left to ``canonicalize``.
+    """
+    _check_algorithm(hash_algorithm)
+    unique = tuple(dict.fromkeys(quads))
+    bnode_quads, templates, fixed = _index_blank_nodes(unique)
+    worker = _Canonicalizer(unique, hash_algorithm, DEFAULT_WORK_LIMIT)
+    worker.bnode_quads = bnode_quads
+    worker.templates = templates
+    opened = frozenset(open_nodes)
+    first_degree = {
+        node: worker.hash_first_degree(node) for node in bnode_quads if node not in opened
+    }
+    return PreparedQuads(
+        hash_algorithm, unique, bnode_quads, templates, tuple(fixed), first_degree, opened
+    )
 
 
 class _Canonicalizer:
     def __init__(self, quads: Sequence[Quad], algorithm: HashAlgorithm, work_limit: int) -> None:
         self.quads = quads
+        self.algorithm = algorithm
         self.hash_new = getattr(hashlib, algorithm)
         self.work_limit = work_limit
         self.work = 0
         self.canonical = _Issuer("c14n")
         self.bnode_quads: dict[str, list[Quad]] = {}
+        self.templates: dict[Quad, _Template] = {}
+        self.fixed_lines: list[str] = []
         self.first_degree: dict[str, str] = {}
 
     def _hash(self, data: str) -> str:
@@ -103,17 +202,8 @@ class _Canonicalizer:
         def rename(value: str) -> str:
             return "a" if value == node else "z"
 
-        lines = sorted(
-            serialize_quad(
-                Quad(
-                    _relabel(q.subject, rename),
-                    q.predicate,
-                    _relabel(q.object, rename),
-                    _relabel(q.graph, rename),
-                )
-            )
-            for q in self.bnode_quads[node]
-        )
+        templates = self.templates
+        lines = sorted(_render(templates[q], rename) for q in self.bnode_quads[node])
         result = self._hash("".join(lines))
         self.first_degree[node] = result
         return result
@@ -178,13 +268,31 @@ class _Canonicalizer:
             issuer = chosen_issuer
         return self._hash(data), issuer
 
-    def run(self) -> CanonicalDataset:
-        for quad in self.quads:
-            for term in (quad.subject, quad.object, quad.graph):
-                if term.kind == "bnode":
-                    bucket = self.bnode_quads.setdefault(term.value, [])
-                    if not bucket or bucket[-1] is not quad:
-                        bucket.append(quad)
+    def add_prepared(self, part: PreparedQuads) -> None:
+        if part.hash_algorithm != self.algorithm:
+            raise ValueError(
+                f"the prepared part was hashed with {part.hash_algorithm}, not {self.algorithm}"
+            )
+        for node, found in part.bnode_quads.items():
+            elsewhere = self.bnode_quads.get(node)
+            if elsewhere is None:
+                self.bnode_quads[node] = found
+            elif node in part.open_nodes:  # a dataset is a set: a quad in both counts once
+                known = set(elsewhere)
+                self.bnode_quads[node] = elsewhere + [q for q in found if q not in known]
+            else:
+                raise ValueError(
+                    f"blank node _:{node} occurs in a prepared part and elsewhere; prepared "
+                    "parts must have blank nodes of their own"
+                )
+        self.templates.update(part.templates)
+        self.fixed_lines.extend(part.fixed_lines)
+        self.first_degree.update(part.first_degree)
+
+    def run(self, prepared: Sequence[PreparedQuads] = ()) -> CanonicalDataset:
+        self.bnode_quads, self.templates, self.fixed_lines = _index_blank_nodes(self.quads)
+        for part in prepared:
+            self.add_prepared(part)
 
         by_hash: dict[str, list[str]] = {}
         for node in self.bnode_quads:
@@ -210,23 +318,15 @@ class _Canonicalizer:
                 for existing in issuer.issued:
                     self.canonical.issue(existing)
 
-        def rename(value: str) -> str:
-            return self.canonical.issued[value]
+        rename = self.canonical.issued.__getitem__
+        lines = set(self.fixed_lines)
+        lines.update(_render(template, rename) for template in self.templates.values())
+        return CanonicalDataset("".join(sorted(lines)), dict(self.canonical.issued))
 
-        lines = sorted(
-            {
-                serialize_quad(
-                    Quad(
-                        _relabel(q.subject, rename),
-                        q.predicate,
-                        _relabel(q.object, rename),
-                        _relabel(q.graph, rename),
-                    )
-                )
-                for q in self.quads
-            }
-        )
-        return CanonicalDataset("".join(lines), dict(self.canonical.issued))
+
+def _check_algorithm(hash_algorithm: str) -> None:
+    if hash_algorithm not in ("sha256", "sha384"):
+        raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
 
 
 def canonicalize(
@@ -234,13 +334,14 @@ def canonicalize(
     *,
     hash_algorithm: HashAlgorithm = "sha256",
     work_limit: int = DEFAULT_WORK_LIMIT,
+    prepared: Sequence[PreparedQuads] = (),
 ) -> CanonicalDataset:
     """Canonicalise an RDF dataset with RDFC-1.0.
 
     Raises ``CanonicalizationLimitError`` once more than ``work_limit`` units of deep work
-    are needed, long before a poison graph could exhaust the machine.
+    are needed, long before a poison graph could exhaust the machine. ``prepared`` parts
+    (from ``prepare``) are added to the dataset with their ahead-of-time work reused.
     """
-    if hash_algorithm not in ("sha256", "sha384"):
-        raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
+    _check_algorithm(hash_algorithm)
     unique = list(dict.fromkeys(quads))
-    return _Canonicalizer(unique, hash_algorithm, work_limit).run()
+    return _Canonicalizer(unique, hash_algorithm, work_limit).run(prepared)
