@@ -133,3 +133,22 @@ def test_build_record_refuses_unknown_component_scores(shipped: Course) -> None:
 def test_minimal_course_builds(minimal: Course) -> None:
     record = build_record(minimal, LEARNER, 100, issued_at=ISSUED_AT)
     assert record.final_grade == 100
+
+
+def test_item_evidence_overrides_a_passed_component(shipped: Course) -> None:
+    """A passed labs component must not claim the skills of the lab the learner failed."""
+    spec = shipped.description
+    assert spec is not None
+    passed_component = (ComponentResult("programming-assignments", 75, ("LO2", "LO3", "LO4")),)
+    failed_lab = Evidence(
+        "lab:conv-pool", "Conv", "programming-assignments", 20, date(2027, 1, 1), None, ("LO2",)
+    )
+    passed_lab = Evidence(
+        "lab:drift", "Drift", "programming-assignments", 95, date(2027, 1, 2), None, ("LO4",)
+    )
+    claimed = {s.uri for s in evidenced_skills(spec, passed_component, (failed_lab, passed_lab))}
+    skills_of = {o.id: {s.uri for s in o.esco_skills} for o in spec.learning_outcomes}
+    assert claimed == skills_of["LO4"]
+    assert claimed.isdisjoint(skills_of["LO2"] - skills_of["LO4"])
+    # Without item evidence (a registrar recording component results only) the component counts.
+    assert {s.uri for s in evidenced_skills(spec, passed_component)} >= skills_of["LO2"]

@@ -31,6 +31,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from gradebook.authz_gradebook import GRADEBOOK_CASES, add_gradebook_world
 from microcred.accounts import totp
 from microcred.accounts.models import TOTPDevice
 from microcred.learning.models import Enrolment
@@ -234,7 +235,7 @@ CORE_CASES: dict[str, Case] = {
 }
 
 
-CASES: dict[str, Case] = CORE_CASES | ASSESSMENT_CASES
+CASES: dict[str, Case] = CORE_CASES | ASSESSMENT_CASES | GRADEBOOK_CASES
 
 
 # ----------------------------------------------------------------------------- the resolver
@@ -296,6 +297,7 @@ def world(settings: SettingsWrapper, tmp_path: Path) -> World:
     world.fields["export_format"] = "ob3-achievement"
     if ASSESSMENT_PRESENT:
         add_assessment_world(world)
+        add_gradebook_world(world)
     return world
 
 

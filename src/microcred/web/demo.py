@@ -4,10 +4,16 @@ The learner is enrolled (as if an instructor had approved their evidence) and an
 in the instructors' review queue with a small PDF, so every page has something to show. The learner
 has also tried the first practice quiz, queued the starter code of a lab (the worker grades it)
 and submitted a capstone with its ethics assessment, so the grading queue is not empty.
+
+A graduate has passed every component and holds an issued credential. Their graded history is
+written, and the credential issued, by the task worker (`seed_demo_graduate`, enqueued when the
+seeding commits): `microcred demo` starts the worker with the server, so the credential is there
+within seconds, issued the way a real learner's is, and seeding itself stays quick.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +22,18 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from microcred.accounts.models import User
 from microcred.assessment import labs as assessment_labs
 from microcred.assessment import papers
 from microcred.assessment import services as assessment
-from microcred.assessment.models import CapstoneSubmission, LabSubmission, QuizAttempt
+from microcred.assessment.models import (
+    CapstoneSubmission,
+    EthicsAssessment,
+    LabSubmission,
+    QuizAttempt,
+)
 from microcred.curriculum.models import AssessmentItem, Programme
 from microcred.curriculum.services import SyncReport, sync_course
 from microcred.learning.admission import Admission, declaration_text
@@ -42,7 +54,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("instructor", "instructor-demo-password", User.Role.INSTRUCTOR),
     DemoAccount("admin", "admin-demo-password", User.Role.ADMINISTRATOR),
     DemoAccount("applicant", "applicant-demo-password", User.Role.LEARNER),
+    DemoAccount("graduate", "graduate-demo-password", User.Role.LEARNER),
 )
+GRADUATE_NAME = ("Alex", "Graduate")
 
 # A minimal valid one-page PDF, so the review queue has a real file to download.
 DEMO_EVIDENCE = (
@@ -153,4 +167,110 @@ def seed_demo(courses_dir: Path | None = None) -> SyncReport:
         _seed_enrolment(users["learner"], programme, Enrolment.Status.ACTIVE, users["instructor"])
         _seed_enrolment(users["applicant"], programme, Enrolment.Status.PENDING, None)
         _seed_assessment(users["learner"], programme)
+        graduate = users["graduate"]
+        graduate.first_name, graduate.last_name = GRADUATE_NAME
+        graduate.save(update_fields=["first_name", "last_name"])
+        _seed_enrolment(graduate, programme, Enrolment.Status.ACTIVE, users["instructor"])
+        transaction.on_commit(seed_demo_graduate.enqueue)
     return report
+
+
+# ------------------------------------------------------------------------------ the graduate
+
+SEEDED_LAB_NOTE = "Demo history: this grade was seeded, not produced by the grading sandbox."
+
+
+def _seed_graduate_labs(enrolment: Enrolment, labs: list[AssessmentItem]) -> None:
+    for position, lab in enumerate(labs):
+        if LabSubmission.objects.filter(enrolment=enrolment, item=lab).exists():
+            continue
+        solution = assessment_labs.lab_dir(lab) / str(lab.spec.get("solution") or "solution.py")
+        source = solution.read_text(encoding="utf-8") if solution.is_file() else "# demo\n"
+        points = float(lab.spec.get("points") or 10)
+        score = 0.8 + 0.03 * (position % 6)
+        submission = LabSubmission.objects.create(
+            enrolment=enrolment,
+            item=lab,
+            attempt=1,
+            source=source,
+            sha256=hashlib.sha256(source.encode()).hexdigest(),
+        )
+        assessment.record_lab_result(
+            submission.pk,
+            {
+                "lab": lab.slug,
+                "lab_uuid": str(lab.uuid),
+                "attempt": 1,
+                "gradable": True,
+                "error": SEEDED_LAB_NOTE,
+                "score": score,
+                "points": round(points * score, 2),
+                "max_points": points,
+                "checks": [],
+            },
+        )
+
+
+def _seed_graduate_exam(learner: User, exam: AssessmentItem) -> None:
+    if QuizAttempt.objects.filter(enrolment__learner=learner, item=exam).exists():
+        return
+    attempt = assessment.start_attempt(learner, exam, two_factor_verified=True)
+    answers = {}
+    for answer in attempt.answers.all():
+        right = sorted(papers.correct_ids(answer.question))
+        wrong = [next(o for o in papers.option_ids(answer.question) if o not in right)]
+        answers[str(answer.question_uuid)] = wrong if answer.position % 5 == 4 else right
+    assessment.submit_attempt(learner, attempt.pk, answers)
+
+
+def _seed_graduate_capstone(learner: User, grader: User, capstone: AssessmentItem) -> None:
+    if not CapstoneSubmission.objects.filter(enrolment__learner=learner).exists():
+        submission = assessment.submit_capstone(
+            learner,
+            capstone,
+            report=SimpleUploadedFile("capstone-report.pdf", DEMO_EVIDENCE, "application/pdf"),
+            code=SimpleUploadedFile("capstone-code.zip", _demo_zip(), "application/zip"),
+        )
+        scores = {
+            str(criterion["id"]): {
+                "level": 0 if criterion.get("levels") else None,
+                "percent": 88,
+                "comment": "A clear, well-evidenced piece of work.",
+            }
+            for criterion in capstone.spec.get("rubric") or []
+        }
+        assessment.grade_capstone(grader, submission.pk, scores, comment="Well done.")
+    if not EthicsAssessment.objects.filter(enrolment__learner=learner).exists():
+        ethics = assessment.submit_ethics_assessment(learner, capstone, DEMO_ETHICS)
+        assessment.review_ethics_assessment(grader, ethics.pk, accept=True)
+
+
+def seed_graduate() -> str:
+    """Grade the graduate's work (labs, exam, capstone and its ethics assessment) and issue
+    their credential. Idempotent: what exists is kept, an issued credential is not issued again."""
+    from microcred.gradebook import services as gradebook
+
+    programme = Programme.objects.filter(slug=DEMO_COURSE).first()
+    graduate = User.objects.filter(username="graduate").first()
+    grader = User.objects.filter(username="instructor").first()
+    if programme is None or graduate is None or grader is None:
+        return "run seed_demo first"
+    enrolment = Enrolment.objects.filter(learner=graduate, programme=programme).first()
+    if enrolment is None:
+        return "run seed_demo first"
+    items = AssessmentItem.objects.filter(programme=programme, retired_at__isnull=True)
+    with transaction.atomic():
+        _seed_graduate_labs(enrolment, list(items.filter(kind="lab").order_by("slug")))
+        exam = items.filter(kind="exam").first()
+        if exam is not None:
+            _seed_graduate_exam(graduate, exam)
+        capstone = items.filter(kind="capstone").first()
+        if capstone is not None:
+            _seed_graduate_capstone(graduate, grader, capstone)
+    return gradebook.award_credential(enrolment.pk)
+
+
+@task()
+def seed_demo_graduate() -> str:
+    """The worker seeds the graduate and issues their credential (see the module's docstring)."""
+    return seed_graduate()

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "microcred.credentials",
     "microcred.learning",
     "microcred.assessment",
+    "microcred.gradebook",
 ]
 
 MIDDLEWARE = [

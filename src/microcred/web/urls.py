@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("microcred.accounts.urls")),
     path("", include("microcred.learning.urls")),
     path("", include("microcred.assessment.urls")),
+    path("", include("microcred.gradebook.urls")),
     path("", include("microcred.curriculum.urls")),
     path("", include("microcred.credentials.urls")),
 ]

@@ -135,13 +135,17 @@ def _passed_outcomes(
     evidence: Iterable[Evidence],
 ) -> frozenset[str]:
     minimum = _minimum_component(description)
+    items = list(evidence)
+    if items:
+        # Item-level evidence is the finer claim: a passed component does not evidence an
+        # outcome whose own assessment item the learner failed.
+        return frozenset(
+            o for item in items if item.score_percent >= minimum for o in item.outcomes
+        )
     outcomes: set[str] = set()
     for result in results:
         if result.percent is None or result.percent >= minimum:
             outcomes.update(result.outcomes)
-    for item in evidence:
-        if item.score_percent >= minimum:
-            outcomes.update(item.outcomes)
     return frozenset(outcomes)
 
 
@@ -150,7 +154,8 @@ def evidenced_skills(
     results: Iterable[ComponentResult],
     evidence: Iterable[Evidence] = (),
 ) -> tuple[SkillClaim, ...]:
-    """The ESCO skills of every outcome a passed component or passing evidence covers."""
+    """The ESCO skills of the outcomes that passing evidence covers (or, for a registrar who
+    records only component results, that the passed components cover)."""
     passed = _passed_outcomes(description, results, evidence)
     found: dict[str, tuple[str, list[str]]] = {}
     for outcome in description.learning_outcomes:
