@@ -64,3 +64,33 @@ def test_threshold_and_truthy() -> None:
         checks.threshold("loss", float("nan"), maximum=1.0)
     with pytest.raises(checks.CheckError):
         checks.truthy("alert", 1, True)
+
+
+def test_allclose_fast_path_agrees_with_numpy() -> None:
+    from microcred.grading.checks import _all_close
+
+    rng = np.random.default_rng(7)
+    specials = [0.0, -0.0, 1e-300, 5e-324, 1e308, -1e308, 1.0, 1e-8, np.inf, -np.inf, np.nan]
+    tolerances = [(1e-6, 1e-8), (0.0, 0.0), (1e-3, 0.0), (0.0, 1e-3), (0.5, 2.0)]
+    for trial in range(400):
+        shape = (int(rng.integers(1, 5)), int(rng.integers(1, 4)))
+        exp = rng.standard_normal(shape) * 10.0 ** float(rng.integers(-12, 12))
+        got = exp + rng.standard_normal(shape) * 10.0 ** float(rng.integers(-14, 2))
+        if trial % 3 == 0:
+            exp.flat[int(rng.integers(exp.size))] = specials[int(rng.integers(len(specials)))]
+        if trial % 5 == 0:
+            got.flat[0] = exp.flat[0]
+        if trial % 7 == 0:
+            got = got.astype(np.float32)
+        for rtol, atol in tolerances:
+            with np.errstate(over="ignore", invalid="ignore"):
+                assert _all_close(got, exp, rtol, atol) == bool(
+                    np.allclose(got, exp, rtol=rtol, atol=atol)
+                ), (got, exp, rtol, atol)
+    # outside the fast path's conditions NumPy decides (shapes, tolerances, dtypes)
+    assert _all_close(np.ones(3), np.ones(3), -1.0, 0.0) == bool(
+        np.allclose(np.ones(3), np.ones(3), rtol=-1.0, atol=0.0)
+    )
+    with np.errstate(invalid="ignore"):  # NumPy warns about the infinite rtol
+        assert _all_close(np.ones(3), np.ones(3), np.inf, 0.0)
+    assert _all_close(np.ones(3), np.ones(3, dtype=np.int64), 1e-6, 1e-8)

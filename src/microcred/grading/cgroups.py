@@ -110,6 +110,7 @@ class SandboxCgroup:
     def __init__(self, support: CgroupSupport, memory_bytes: int, pids: int) -> None:
         self.support = support
         self.dirs: dict[str, Path] = {}
+        self._fds: dict[str, int] = {}  # open counter files, re-read with pread()
         name = f"microcred-grading-{os.getpid()}-{next(_counter)}"
         try:
             if support.mode == "v2":
@@ -157,19 +158,41 @@ class SandboxCgroup:
                     (self.dirs[key] / "pids.max").write_text(str(limit))
 
     def memory_events(self) -> int:
-        """A counter that grows whenever the memory cap was hit (v1 failcnt, v2 max events)."""
+        """A counter that grows whenever the memory cap was hit (v1 failcnt, v2 max events).
+
+        Read at the start of every submission, so the file is kept open and re-read with
+        ``pread`` instead of being looked up and opened each time.
+        """
         if "memory" in self.dirs:
-            with contextlib.suppress(OSError, ValueError):
-                return int((self.dirs["memory"] / "memory.failcnt").read_text())
+            text = self._read("memory", "memory.failcnt")
+            if text is not None:
+                with contextlib.suppress(ValueError):
+                    return int(text)
         if "v2" in self.dirs:
-            with contextlib.suppress(OSError, ValueError):
-                for line in (self.dirs["v2"] / "memory.events").read_text().splitlines():
-                    key, value = line.split()
-                    if key == "max":
-                        return int(value)
+            text = self._read("v2", "memory.events")
+            if text is not None:
+                with contextlib.suppress(ValueError):
+                    for line in text.splitlines():
+                        key, value = line.split()
+                        if key == "max":
+                            return int(value)
         return 0
 
+    def _read(self, key: str, name: str) -> str | None:
+        try:
+            fd = self._fds.get(key)
+            if fd is None:
+                fd = os.open(self.dirs[key] / name, os.O_RDONLY | os.O_CLOEXEC)
+                self._fds[key] = fd
+            return os.pread(fd, 4096, 0).decode()
+        except OSError:
+            return None
+
     def remove(self) -> None:
+        fds, self._fds = self._fds, {}
+        for fd in fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
         for path in self.dirs.values():
             with contextlib.suppress(OSError):
                 path.rmdir()

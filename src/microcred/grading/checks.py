@@ -8,6 +8,7 @@ so a learner cannot mine the grader for the answers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -62,13 +63,33 @@ def allclose(name: str, got: Any, expected: Any, rtol: float = 1e-6, atol: float
             wrong = int(np.count_nonzero(arr != exp))
             raise CheckError(f"{name} differs from the expected values in {wrong} entries")
         return
-    if not np.allclose(arr, exp, rtol=rtol, atol=atol):
+    if not _all_close(arr, exp, rtol, atol):
         err = float(np.max(np.abs(arr.astype(float) - exp.astype(float))))
         bad = int(np.count_nonzero(~np.isclose(arr, exp, rtol=rtol, atol=atol)))
         raise CheckError(
             f"{name} does not match the expected values: {bad} of {exp.size} entries are "
             f"off (largest absolute error {err:.2e}; tolerance rtol={rtol:g}, atol={atol:g})"
         )
+
+
+def _all_close(arr: NDArray[Any], exp: NDArray[Any], rtol: float, atol: float) -> bool:
+    """``np.allclose(arr, exp, rtol=rtol, atol=atol)``, with a direct path for the usual case.
+
+    NumPy's isclose is ``|x-y| <= atol + rtol*|y|`` and ``isfinite(y)``, or ``x == y``.
+    For float arrays of one shape with finite values on both sides (``arr`` has passed
+    :func:`as_array`) and finite, non-negative tolerances, that is exactly the inequality,
+    evaluated here without isclose's generic machinery. Anything else goes to NumPy.
+    """
+    if (
+        arr.dtype.kind == "f"
+        and exp.dtype.kind == "f"
+        and arr.shape == exp.shape
+        and 0 <= rtol < math.inf
+        and 0 <= atol < math.inf
+        and bool(np.isfinite(exp).all())
+    ):
+        return bool((np.abs(arr - exp) <= atol + rtol * np.abs(exp)).all())
+    return bool(np.allclose(arr, exp, rtol=rtol, atol=atol))
 
 
 def relative_error(a: NDArray[Any], b: NDArray[Any]) -> float:
@@ -111,9 +132,12 @@ def numerical_gradient_batch(
     """
     size = x.size
     stack = np.repeat(x.reshape(1, -1).astype(np.float64), 2 * size, axis=0)
-    idx = np.arange(size)
-    stack[idx, idx] += eps
-    stack[size + idx, idx] -= eps
+    # Row i of each half nudges coordinate i: the diagonals, as strided views of the
+    # (C-contiguous) stack - the same additions as fancy indexing, without index arrays.
+    plus = stack[:size].reshape(-1)[:: size + 1]
+    plus += eps
+    minus = stack[size:].reshape(-1)[:: size + 1]
+    minus -= eps
     losses = np.asarray(f_batch(stack.reshape((2 * size, *x.shape))), dtype=np.float64)
     return ((losses[:size] - losses[size:]) / (2 * eps)).reshape(x.shape)
 

@@ -86,6 +86,12 @@ class ZygotePool:
         if not healthy or self._closed:
             zygote.destroy()
 
+    def sandbox_pids(self) -> list[int]:
+        """Host pids of the idle zygotes (for monitoring and benchmarks, e.g. CPU time)."""
+        with self._cond:
+            idle = list(self._idle)
+        return [pid for zygote in idle for pid in zygote.init_pids()]
+
     def close(self) -> None:
         with self._cond:
             self._closed = True

@@ -61,34 +61,57 @@ class _Reader:
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.buf = bytearray()
+        self.pos = 0  # bytes of buf already handed out
+
+    def _compact(self) -> None:
+        if self.pos:
+            del self.buf[: self.pos]
+            self.pos = 0
 
     def absorb(self) -> None:
         """Read whatever is available now (used while our own write is blocked)."""
         chunk = os.read(self.fd, 1 << 16)
         if not chunk:
             raise _StreamError("the pipe was closed")
+        self._compact()
         self.buf += chunk
 
     def take(self, n: int, deadline: float) -> bytes:
-        while len(self.buf) < n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _DeadlineError
-            ready, _, _ = select.select([self.fd], [], [], remaining)
-            if not ready:
-                raise _DeadlineError
-            chunk = os.read(self.fd, max(n - len(self.buf), 1 << 16))
-            if not chunk:
-                raise _StreamError("the pipe was closed")
-            self.buf += chunk
-        out = bytes(self.buf[:n])
-        del self.buf[:n]
+        end = self.pos + n
+        if end > len(self.buf):
+            self._compact()
+            while len(self.buf) < n:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _DeadlineError
+                ready, _, _ = select.select([self.fd], [], [], remaining)
+                if not ready:
+                    raise _DeadlineError
+                chunk = os.read(self.fd, max(n - len(self.buf), 1 << 16))
+                if not chunk:
+                    raise _StreamError("the pipe was closed")
+                self.buf += chunk
+            end = n
+        out = bytes(self.buf[self.pos : end])
+        if end == len(self.buf):
+            self.buf.clear()
+            self.pos = 0
+        else:
+            self.pos = end
         return out
 
 
 def _write_all(fd: int, data: bytes, deadline: float, reader: _Reader | None = None) -> None:
     """Write with a deadline; meanwhile drain answers so pipelined calls cannot deadlock."""
     view = memoryview(data)
+    if deadline - time.monotonic() <= 0:
+        raise _DeadlineError
+    try:  # ``fd`` is non-blocking and the pipe usually has room: no select() needed
+        view = view[os.write(fd, view) :]
+    except BlockingIOError:
+        pass
+    except BrokenPipeError as exc:
+        raise _StreamError("the pipe was closed") from exc
     watch = [reader.fd] if reader is not None else []
     while view:
         remaining = deadline - time.monotonic()

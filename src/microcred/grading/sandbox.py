@@ -134,6 +134,11 @@ def bwrap_argv(ctrl_fd: int, seccomp_fd: int) -> list[str]:
         "--setenv",
         "MKL_NUM_THREADS",
         "1",
+        # Resolve every PLT symbol once, in the zygote: lazily bound, each child would
+        # write (and copy-on-write fault) the GOT pages again on first use.
+        "--setenv",
+        "LD_BIND_NOW",
+        "1",
         "--ro-bind",
         "/usr",
         "/usr",
@@ -210,6 +215,7 @@ class Zygote:
         self.pending: tuple[int, int, Limits] | None = None
         self.cgroup_mode = "none"
         self._pids_max = 0
+        self._run_messages: dict[Limits, bytes] = {}  # the same bytes for the same limits
         self.ctrl, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         sec_r, sec_w = os.pipe()
         os.write(sec_w, program)
@@ -333,8 +339,12 @@ class Zygote:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         try:
-            payload = json.dumps({"op": "run", "rlimits": limits.rlimits(self.vmsize)})
-            socket.send_fds(self.ctrl, [payload.encode()], [req_r, resp_w])
+            payload = self._run_messages.get(limits)
+            if payload is None:
+                rlimits = limits.rlimits(self.vmsize)
+                payload = json.dumps({"op": "run", "rlimits": rlimits}).encode()
+                self._run_messages[limits] = payload
+            socket.send_fds(self.ctrl, [payload], [req_r, resp_w])
         except OSError as exc:
             for fd in (req_r, req_w, resp_r, resp_w):
                 os.close(fd)
@@ -355,6 +365,10 @@ class Zygote:
             self.kill_child()
         self.child_done()
         return self.settle(timeout)
+
+    def init_pids(self) -> list[int]:
+        """Host pid of the zygote, the init of this sandbox's PID namespace (empty if gone)."""
+        return self._sandbox_init_pids() if self.proc.poll() is None else []
 
     def _sandbox_init_pids(self) -> list[int]:
         """Host pids of bwrap's children, i.e. the zygote (init of the sandbox's namespace)."""

@@ -15,6 +15,8 @@ _ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)"
 
 
 def sanitize(text: str, limit: int = MAX_FEEDBACK) -> str:
+    if not text:
+        return ""
     text = _ANSI.sub("", text)
     cleaned = []
     for ch in text:
