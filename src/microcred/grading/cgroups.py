@@ -10,6 +10,7 @@ to rlimits only, recording which mode was used so the result can say so.
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 from dataclasses import dataclass, field
@@ -27,10 +28,10 @@ class CgroupSupport:
     roots: dict[str, Path] = field(default_factory=dict)  # controller -> parent directory
 
 
-def _own_paths() -> dict[str, str]:
+def _own_paths(proc: Path) -> dict[str, str]:
     paths: dict[str, str] = {}
     try:
-        text = Path("/proc/self/cgroup").read_text()
+        text = (proc / "cgroup").read_text()
     except OSError:
         return paths
     for line in text.splitlines():
@@ -45,10 +46,10 @@ def _own_paths() -> dict[str, str]:
     return paths
 
 
-def _mounts() -> list[tuple[str, str, set[str]]]:
+def _mounts(proc: Path) -> list[tuple[str, str, set[str]]]:
     result: list[tuple[str, str, set[str]]] = []
     try:
-        text = Path("/proc/self/mounts").read_text()
+        text = (proc / "mounts").read_text()
     except OSError:
         return result
     for line in text.splitlines():
@@ -69,10 +70,58 @@ def _writable_dir(path: Path) -> bool:
     return True
 
 
-def detect() -> CgroupSupport:
-    """Find delegated v2 memory+pids, else v1 memory+pids, else nothing."""
-    own = _own_paths()
-    mounts = _mounts()
+def _write(path: Path, text: str) -> None:
+    """Every write to a cgroup control file goes through here (one place to watch)."""
+    path.write_text(text)
+
+
+_V2_NEEDED = {"memory", "pids"}
+
+
+def _enable_v2(base: Path) -> str | None:
+    """Make ``memory`` and ``pids`` available to new child groups of ``base``.
+
+    Returns None on success, else why not. cgroup v2's "no internal processes" rule
+    refuses (EBUSY) to enable controllers for the children of a group that itself holds
+    processes - the usual case under a systemd unit with ``Delegate=yes``, where this
+    process sits in the delegated group. As systemd's delegation guide prescribes, we
+    then move this process into a leaf child of its own and enable them again. Other
+    processes in the group are not ours to move: if any remain, we give up.
+    """
+    control = base / "cgroup.subtree_control"
+    try:
+        if set(control.read_text().split()) >= _V2_NEEDED:
+            return None
+        _write(control, "+memory +pids")
+        return None
+    except OSError as exc:
+        if exc.errno != errno.EBUSY:
+            return f"cannot enable memory and pids in {control}: {exc.strerror}"
+    leaf = base / f"microcred-supervisor-{os.getpid()}"
+    moved = False
+    try:
+        leaf.mkdir(exist_ok=True)
+        _write(leaf / "cgroup.procs", str(os.getpid()))
+        moved = True
+        _write(control, "+memory +pids")
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            if moved:  # back where we were, and no leaf left behind
+                _write(base / "cgroup.procs", str(os.getpid()))
+            leaf.rmdir()
+        return f"cannot enable memory and pids in {control} (processes not ours): {exc.strerror}"
+    return None
+
+
+def detect(proc: Path = Path("/proc/self")) -> CgroupSupport:
+    """Find delegated v2 memory+pids, else v1 memory+pids, else nothing.
+
+    ``proc`` is where this process's ``cgroup`` and ``mounts`` files are read from; tests
+    point it at a prepared tree that plays the part of a machine we do not have.
+    """
+    own = _own_paths(proc)
+    mounts = _mounts(proc)
+    v2_note = ""
     for mountpoint, fstype, _ in mounts:
         if fstype != "cgroup2":
             continue
@@ -81,14 +130,17 @@ def detect() -> CgroupSupport:
             controllers = set((base / "cgroup.controllers").read_text().split())
         except OSError:
             continue
-        if {"memory", "pids"} <= controllers and _writable_dir(base):
-            try:
-                subtree = set((base / "cgroup.subtree_control").read_text().split())
-                if not {"memory", "pids"} <= subtree:
-                    (base / "cgroup.subtree_control").write_text("+memory +pids")
-            except OSError:
-                continue
+        if not controllers >= _V2_NEEDED:
+            have = " ".join(sorted(controllers)) or "none"
+            v2_note = f"cgroup v2 at {base} offers {have}, not memory and pids; "
+            continue
+        if not _writable_dir(base):
+            v2_note = f"cgroup v2 at {base} is not delegated to us (not writable); "
+            continue
+        problem = _enable_v2(base)
+        if problem is None:
             return CgroupSupport("v2", f"delegated cgroup v2 at {base}", {"v2": base})
+        v2_note = problem + "; "
     roots: dict[str, Path] = {}
     for mountpoint, fstype, options in mounts:
         if fstype != "cgroup":
@@ -100,8 +152,9 @@ def detect() -> CgroupSupport:
                     roots[ctl] = base
     if roots:
         names = "+".join(sorted(roots))
-        return CgroupSupport("v1", f"cgroup v1 {names} (no delegated v2 controllers)", roots)
-    return CgroupSupport("none", "no usable cgroup controllers; rlimits only")
+        reason = f"{v2_note}cgroup v1 {names}" if v2_note else f"cgroup v1 {names}"
+        return CgroupSupport("v1", reason + " (no delegated v2 controllers)", roots)
+    return CgroupSupport("none", f"{v2_note}no usable cgroup controllers; rlimits only")
 
 
 class SandboxCgroup:
@@ -117,21 +170,21 @@ class SandboxCgroup:
                 path = support.roots["v2"] / name
                 path.mkdir()
                 self.dirs["v2"] = path
-                (path / "memory.max").write_text(str(memory_bytes))
+                _write(path / "memory.max", str(memory_bytes))
                 if (path / "memory.swap.max").exists():
-                    (path / "memory.swap.max").write_text("0")
-                (path / "pids.max").write_text(str(pids))
+                    _write(path / "memory.swap.max", "0")
+                _write(path / "pids.max", str(pids))
             elif support.mode == "v1":
                 if "memory" in support.roots:
                     path = support.roots["memory"] / name
                     path.mkdir()
                     self.dirs["memory"] = path
-                    (path / "memory.limit_in_bytes").write_text(str(memory_bytes))
+                    _write(path / "memory.limit_in_bytes", str(memory_bytes))
                 if "pids" in support.roots:
                     path = support.roots["pids"] / name
                     path.mkdir()
                     self.dirs["pids"] = path
-                    (path / "pids.max").write_text(str(pids))
+                    _write(path / "pids.max", str(pids))
         except OSError:
             self.remove()
             self.dirs = {}
@@ -155,7 +208,7 @@ class SandboxCgroup:
         for key in ("pids", "v2"):
             if key in self.dirs:
                 with contextlib.suppress(OSError):
-                    (self.dirs[key] / "pids.max").write_text(str(limit))
+                    _write(self.dirs[key] / "pids.max", str(limit))
 
     def memory_events(self) -> int:
         """A counter that grows whenever the memory cap was hit (v1 failcnt, v2 max events).
