@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -400,6 +401,32 @@ def test_levels_are_required_when_the_rubric_has_them(
     too_high = {code: {**value, "level": 3} for code, value in scores(capstone).items()}
     with pytest.raises(services.AssessmentError, match="Choose a level"):
         services.grade_capstone(instructor, submission.pk, too_high)
+
+
+def test_every_rubric_level_is_a_labelled_radio_button(
+    learner: User,
+    enrolled: Enrolment,
+    capstone: AssessmentItem,
+    instructor: User,
+    client_for: ClientFor,
+) -> None:
+    """Each level is named by its own <label>: clicking the level's text chooses it, and
+    assistive technology reads which level a radio button is. (The levels were loose text
+    beside unnamed radio buttons, so an instructor had to hit the small circle itself.)"""
+    levels = ["Excellent work", "Good work", "Insufficient work"]
+    for criterion in capstone.spec["rubric"]:
+        criterion["levels"] = [{"en": level} for level in levels]
+    capstone.save()
+    submission = services.submit_capstone(learner, capstone, **files())
+    html = page(client_for(instructor).get(f"/instructor/assessment/capstones/{submission.pk}/"))
+    labels = dict(re.findall(r'<label for="([^"]+)">(.*?)</label>', html, re.S))
+    for criterion in capstone.spec["rubric"]:
+        for index, level in enumerate(levels):
+            input_id = f"id_{criterion['id']}-level_{index}"
+            label = labels.get(input_id, "")
+            assert f'id="{input_id}"' in label, (input_id, label)  # the radio button itself
+            assert f'name="{criterion["id"]}-level" value="{index}"' in label
+            assert label.rstrip().endswith(level)
 
 
 def test_only_staff_grade_and_never_their_own_work(
