@@ -17,6 +17,7 @@ Measures, in the same run and on the same machine:
 
 Run with ``python -m bench`` (``make bench``) or ``python -m bench.grading``.
 Environment: ``BENCH_GRADING_N`` (default 300) submissions per measurement,
+``BENCH_GRADING_ROUNDS`` (default 5) throughput rounds (the median is reported),
 ``BENCH_GRADING_OTTER_N`` (default 5) otter runs, ``BENCH_GRADING_SKIP_OTTER=1``.
 """
 
@@ -216,6 +217,31 @@ def bench_processes(n: int, workers: int) -> dict[str, float]:
     return {"throughput_per_s": n / elapsed, "cpu_ms": 1000 * sum(row[2] for row in rows) / n}
 
 
+def _stolen_seconds() -> float:
+    """CPU time the hypervisor gave to other guests (``steal`` in /proc/stat), all cores.
+
+    On a shared VM the same code measures 30 % apart from one minute to the next; the
+    stolen time says how much of the machine the run actually had.
+    """
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def bench_process_rounds(n: int, workers: int, rounds: int) -> list[dict[str, float]]:
+    """``bench_processes`` repeated: one round is a sample, the median is the figure."""
+    results = []
+    for _ in range(rounds):
+        stolen, start = _stolen_seconds(), time.monotonic()
+        row = bench_processes(n, workers)
+        elapsed = time.monotonic() - start
+        row["steal_pct"] = 100 * (_stolen_seconds() - stolen) / (workers * elapsed)
+        results.append(row)
+    return results
+
+
 def bench_microcred(n: int) -> dict[str, float]:
     lab = load_lab(LAB)
     source = (LAB / "solution.py").read_text()
@@ -258,12 +284,24 @@ def bench_microcred(n: int) -> dict[str, float]:
             raise RuntimeError(f"grading failed under load: {failures[0]}")
     finally:
         pool.close()
-    procs = bench_processes(n, cores)
+    rounds = bench_process_rounds(n, cores, int(os.environ.get("BENCH_GRADING_ROUNDS", "5")))
+    by_throughput = sorted(rounds, key=lambda row: row["throughput_per_s"])
+    median = by_throughput[len(by_throughput) // 2]
+    for i, row in enumerate(rounds, 1):
+        print(
+            f"  round {i}: {row['throughput_per_s']:.0f} submissions/s with {cores} grading "
+            f"processes, {row['cpu_ms']:.2f} ms CPU per submission, "
+            f"{row['steal_pct']:.1f} % of the CPU stolen by the hypervisor",
+            flush=True,
+        )
     return {
         "p50_ms": statistics.median(latencies),
         "p95_ms": _percentile(latencies, 95),
-        "throughput_per_s": procs["throughput_per_s"],
-        "cpu_ms": procs["cpu_ms"],
+        "throughput_per_s": median["throughput_per_s"],
+        "throughput_min": by_throughput[0]["throughput_per_s"],
+        "throughput_max": by_throughput[-1]["throughput_per_s"],
+        "rounds": float(len(rounds)),
+        "cpu_ms": median["cpu_ms"],
         "threads_per_s": n / elapsed,
         "threads_cpu_ms": 1000 * thread_cpu / n,
         "workers": float(cores),
@@ -433,8 +471,10 @@ def main() -> None:
     print(f"microcred sandboxed grading: p50 {ours['p50_ms']:.2f} ms, p95 {ours['p95_ms']:.2f} ms")
     print(
         f"  throughput, {cores:.0f} grading processes (one per core, own zygote each; "
-        f"the deployment model, target judged on this): "
-        f"{ours['throughput_per_s']:.0f} submissions/s, {ours['cpu_ms']:.2f} ms CPU per "
+        f"the deployment model, target judged on the median of {ours['rounds']:.0f} rounds): "
+        f"median {ours['throughput_per_s']:.0f} submissions/s (rounds "
+        f"{ours['throughput_min']:.0f}-{ours['throughput_max']:.0f}), "
+        f"{ours['cpu_ms']:.2f} ms CPU per "
         f"submission -> at most {1000 * cores / ours['cpu_ms']:.0f}/s on {cores:.0f} idle cores"
     )
     print(
@@ -467,7 +507,7 @@ def main() -> None:
         )
     targets = [
         ("p50 <= 10 ms", ours["p50_ms"] <= 10.0),
-        (">= 200 submissions/s (grading processes)", ours["throughput_per_s"] >= 200.0),
+        (">= 200 submissions/s (processes, median round)", ours["throughput_per_s"] >= 200.0),
     ]
     if otter is not None:
         targets.append((">= 250x faster than otter run", otter["p50_ms"] / ours["p50_ms"] >= 250))
