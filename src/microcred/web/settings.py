@@ -119,6 +119,14 @@ MICROCRED_LOGIN_ACCOUNT_LIMIT = int(os.environ.get("MICROCRED_LOGIN_ACCOUNT_LIMI
 MICROCRED_LOGIN_IP_LIMIT = int(os.environ.get("MICROCRED_LOGIN_IP_LIMIT", "20"))
 MICROCRED_LOGIN_WINDOW_SECONDS = int(os.environ.get("MICROCRED_LOGIN_WINDOW_SECONDS", "900"))
 MICROCRED_SITE_NAME = os.environ.get("MICROCRED_SITE_NAME", "microcred")
+# Password reset (docs/decisions/074): links die after this (capped by PASSWORD_RESET_TIMEOUT,
+# three days, which e-mail verification links use); requests are throttled like sign-ins.
+MICROCRED_PASSWORD_RESET_TIMEOUT_SECONDS = int(
+    os.environ.get("MICROCRED_PASSWORD_RESET_TIMEOUT_SECONDS", "3600")
+)
+MICROCRED_RESET_EMAIL_LIMIT = int(os.environ.get("MICROCRED_RESET_EMAIL_LIMIT", "3"))
+MICROCRED_RESET_IP_LIMIT = int(os.environ.get("MICROCRED_RESET_IP_LIMIT", "10"))
+MICROCRED_RESET_WINDOW_SECONDS = int(os.environ.get("MICROCRED_RESET_WINDOW_SECONDS", "3600"))
 
 TEMPLATES = [
     {
