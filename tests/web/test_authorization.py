@@ -185,6 +185,9 @@ CORE_CASES: dict[str, Case] = {
         post=row(LOGIN, to(TWO_FACTOR), OK, to(TWO_FACTOR), to(TWO_FACTOR)),
         data=next_code,
     ),
+    # -------------------------------------------------------------------------------- demo
+    # Only a site running as the demo has a mailbox (tests/web/test_demo_mailbox.py turns it on).
+    "demo_mailbox": Case(NO_KWARGS, get=everyone(NOT_FOUND)),
     # ---------------------------------------------------------------------------- learning
     "learning:dashboard": Case(NO_KWARGS, get=signed_in(LOGIN, OK)),
     "learning:enrol": Case(

@@ -47,6 +47,10 @@ RESET_SESSION_KEY = "microcred_password_reset_token"
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the address, not a secret
 
 
+# The tag of messages that tell people to look in their mailbox (the demo links its mailbox there).
+MAIL_SENT = "mail-sent"
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The peer address. Behind a reverse proxy, configure waitress's `trusted_proxy` so this is
     the client's address rather than the proxy's (never trust X-Forwarded-For blindly)."""
@@ -126,7 +130,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     except services.AccountError as error:
         messages.info(request, str(error))
     else:
-        messages.success(request, _("We sent you a new verification link."))
+        messages.success(request, _("We sent you a new verification link."), extra_tags=MAIL_SENT)
     return HttpResponseRedirect(_next_url(request))
 
 
