@@ -128,6 +128,11 @@ def submit_wrong_password(page: Any) -> None:
     expect(page.get_by_text("The username or the password is not correct.")).to_be_visible()
 
 
+def submit_empty_password_change(page: Any) -> None:
+    page.locator("main").get_by_role("button", name="Change password").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+
+
 def start_two_factor(page: Any) -> None:
     page.get_by_role("button", name="Set up two-factor authentication").click()
     expect(page.locator("code.secret")).to_be_visible()
@@ -158,6 +163,9 @@ PAGES: dict[str, PageCase] = {
     "course-outline": PageCase(lambda w: f"/learn/{w.site.programme.slug}/", "learner"),
     "enrol": PageCase(lambda w: f"/courses/{w.site.programme.slug}/enrol/", "newcomer"),
     "two-factor-set-up": PageCase("/accounts/two-factor/", "learner", start_two_factor),
+    "change-password-with-errors": PageCase(
+        "/accounts/password/change/", "learner", submit_empty_password_change
+    ),
     "staff-dashboard": PageCase("/dashboard/", "instructor"),
     "review-queue": PageCase("/instructor/enrolments/", "instructor"),
 }

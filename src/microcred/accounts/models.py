@@ -95,3 +95,25 @@ class FailedLogin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PasswordResetRequest(models.Model):
+    """One "forgot my password" request, counted per typed address and per client address.
+
+    Kept apart from `FailedLogin`: asking for a link is not a failed sign-in, and must neither
+    lock an account's sign-in nor be cleared by one. The address is the one typed, whether or
+    not an account has it, so throttling reveals nothing about which accounts exist.
+    """
+
+    email = models.CharField(max_length=254)
+    ip = models.CharField(max_length=64, blank=True)  # IPv4 address or IPv6 /64 network
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "at"], name="accounts_resetreq_email_at"),
+            models.Index(fields=["ip", "at"], name="accounts_resetreq_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}@{self.ip} {self.at:%Y-%m-%d %H:%M:%S}"

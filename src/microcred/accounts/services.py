@@ -27,14 +27,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import queries, totp
-from .models import FailedLogin, RecoveryCode, TOTPDevice, User
-from .tokens import email_verification_token
+from .models import FailedLogin, PasswordResetRequest, RecoveryCode, TOTPDevice, User
+from .tokens import email_verification_token, password_reset_timeout_seconds, password_reset_token
 
 RECOVERY_CODE_COUNT = 10
 
 
 class AccountError(Exception):
     """A refused account operation; the message is translated and safe to show."""
+
+
+class TooManyAttemptsError(AccountError):
+    """Refused because the account or the client address is throttled; nothing was checked."""
+
+
+class WrongPasswordError(AccountError):
+    """The current password given to confirm a change is not the account's password."""
 
 
 def retry_message(wait: timedelta) -> str:
@@ -80,6 +88,14 @@ def verification_link(user: User, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
+def _user_from_uidb64(uidb64: str) -> User | None:
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=pk).first()
+
+
 def send_verification_email(user: User, base_url: str) -> None:
     """Mail the link in the learner's language; called after commit, never inside a write."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
@@ -98,11 +114,7 @@ def resend_verification_email(user: User, base_url: str) -> None:
 
 def user_for_verification_link(uidb64: str, token: str) -> User | None:
     """The account a verification link names, if the link is genuine and still valid."""
-    try:
-        pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (ValueError, UnicodeDecodeError):
-        return None
-    user = User.objects.filter(pk=pk).first()
+    user = _user_from_uidb64(uidb64)
     if user is None or not email_verification_token.check_token(user, token):
         return None
     return user
@@ -276,3 +288,151 @@ def regenerate_recovery_codes(user: User, *, code: str, ip: str | None) -> list[
     _require_second_factor(user, code, ip)
     with transaction.atomic():
         return _new_recovery_codes(user)
+
+
+# ------------------------------------------------------------------ password reset and change
+
+
+def duration_text(seconds: int) -> str:
+    """ "2 hours", "30 minutes": how long a link stays valid, as the e-mail states it."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def reset_retry_message(wait: timedelta) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return ngettext(
+        "Too many requests for a reset link. Try again in %(minutes)d minute.",
+        "Too many requests for a reset link. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def request_password_reset(*, email: str, ip: str | None, base_url: str) -> timedelta | None:
+    """Count the request and queue the e-mail; returns the wait instead when throttled.
+
+    Nothing here depends on whether an account has this address: the request is counted and a
+    task is queued either way, and the task (off the request path) finds the account, if any.
+    So the answer, and the work done before it, are the same for a known and an unknown
+    address, and the time the mail takes to send reveals nothing.
+    """
+    wait = queries.password_reset_wait(email, ip)
+    if wait is not None:
+        return wait
+    from . import tasks  # the task module imports these services
+
+    with transaction.atomic():
+        now = timezone.now()
+        _email, _ip, window = queries.reset_limits()
+        PasswordResetRequest.objects.filter(at__lt=now - window).delete()  # keep it small
+        PasswordResetRequest.objects.create(
+            email=queries.throttle_email(email), ip=queries.throttle_ip(ip), at=now
+        )
+        transaction.on_commit(lambda: tasks.send_password_reset.enqueue(email.strip(), base_url))
+    return None
+
+
+def password_reset_link(user: User, base_url: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = password_reset_token.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return base_url.rstrip("/") + path
+
+
+def send_password_reset_email(email: str, base_url: str) -> bool:
+    """Mail a reset link if an active account with a usable password has this address; False
+    (and no mail at all) otherwise. Runs in the task worker, never in the request."""
+    user = queries.user_for_password_reset(email)
+    if user is None:
+        return False
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "link": password_reset_link(user, base_url),
+            "valid_for": duration_text(password_reset_timeout_seconds()),
+            "two_factor": queries.confirmed_device(user) is not None,
+        }
+        subject = render_to_string("accounts/email/password_reset_subject.txt", context).strip()
+        body = render_to_string("accounts/email/password_reset_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+    return True
+
+
+def user_for_password_reset_link(uidb64: str, token: str) -> User | None:
+    """The account a reset link names, if the link is genuine, unused and not expired."""
+    user = _user_from_uidb64(uidb64)
+    if user is None or not user.is_active or not user.has_usable_password():
+        return None
+    if not password_reset_token.check_token(user, token):
+        return None
+    return user
+
+
+def send_password_changed_email(user: User, base_url: str) -> None:
+    """Tell the owner their password changed, and what to do if it was not them."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "when": timezone.now(),
+            "reset_link": base_url.rstrip("/") + reverse("accounts:password_reset"),
+        }
+        subject = render_to_string("accounts/email/password_changed_subject.txt", context).strip()
+        body = render_to_string("accounts/email/password_changed_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def _set_new_password(user: User, password: str, *, base_url: str) -> list[str]:
+    """Store the new password (the session hash changes with it, so every session signed in
+    before ends at its next request) and send the notice after commit."""
+    validate_password(password, user)
+    user.set_password(password)
+    transaction.on_commit(lambda: send_password_changed_email(user, base_url))
+    return ["password"]
+
+
+@transaction.atomic
+def reset_password(uidb64: str, token: str, password: str, *, base_url: str) -> User:
+    """Set a new password through an e-mailed link (see docs/decisions/074).
+
+    The link proves the person reads the account's mailbox, so an unverified address becomes
+    verified. Failed sign-ins of the account are forgotten: its owner just proved who they are.
+    The second factor stays: signing in afterwards still asks for it.
+    """
+    found = user_for_password_reset_link(uidb64, token)
+    if found is None:
+        raise AccountError(_("This password reset link is invalid or has expired."))
+    user = User.objects.select_for_update().get(pk=found.pk)
+    # Checked again under the lock: two tabs posting the same link change the password once.
+    if not password_reset_token.check_token(user, token):
+        raise AccountError(_("This password reset link is invalid or has expired."))
+    fields = _set_new_password(user, password, base_url=base_url)
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        fields.append("email_verified_at")
+    user.save(update_fields=fields)
+    clear_failed_logins(user.username)
+    return user
+
+
+def change_password(
+    user: User, *, current_password: str, new_password: str, ip: str | None, base_url: str
+) -> User:
+    """A signed-in person changes their password, proving they know the current one.
+
+    Wrong current passwords count as failed sign-ins (the same counters and limits), so a
+    borrowed or stolen session cannot be used to guess the password. Returns the updated user,
+    whose new session hash the view keeps for the current session.
+    """
+    wait = queries.sign_in_wait(user.username, ip)
+    if wait is not None:
+        raise TooManyAttemptsError(retry_message(wait))
+    if not user.check_password(current_password):
+        record_failed_login(user.username, ip)  # outside the transaction below: it is kept
+        raise WrongPasswordError(_("This is not your current password."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.save(update_fields=_set_new_password(locked, new_password, base_url=base_url))
+    return locked

@@ -1,4 +1,5 @@
-"""Sign-up, e-mail verification, sign-in with throttling and a second factor, sign-out, 2FA set-up.
+"""Sign-up, e-mail verification, sign-in with throttling and a second factor, sign-out, 2FA set-up,
+password reset by e-mail and password change.
 
 Views parse, authorise, call one service and render; throttling and code checks live in the
 services so the CLI and tests get the same rules.
@@ -11,12 +12,13 @@ import time
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,12 +26,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import queries, services, totp
-from .forms import CodeForm, SetupCodeForm, SignInForm, SignUpForm
+from .forms import (
+    CodeForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    SetupCodeForm,
+    SignInForm,
+    SignUpForm,
+)
 from .models import User
+from .tokens import password_reset_timeout_seconds
 from .two_factor import mark_session_verified
 
 PENDING_KEY = "microcred_pending_sign_in"
 PENDING_SECONDS = 300
+# The reset link's token moves from the URL into the session, then the page is shown at an
+# address without it, so it never reaches a Referer header, the history or a shoulder-surfer.
+RESET_SESSION_KEY = "microcred_password_reset_token"
+RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the address, not a secret
+
+
+# The tag of messages that tell people to look in their mailbox (the demo links its mailbox there).
+MAIL_SENT = "mail-sent"
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -111,7 +130,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     except services.AccountError as error:
         messages.info(request, str(error))
     else:
-        messages.success(request, _("We sent you a new verification link."))
+        messages.success(request, _("We sent you a new verification link."), extra_tags=MAIL_SENT)
     return HttpResponseRedirect(_next_url(request))
 
 
@@ -135,6 +154,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 "user": attempt.user.pk,
                 "backend": getattr(attempt.user, "backend", ""),
                 "at": int(time.time()),
+                # A password changed meanwhile ends the pending sign-in too.
+                "hash": attempt.user.get_session_auth_hash(),
             }
             return redirect(_with_next("accounts:two_factor_verify", _next_url(request)))
         if attempt.user is not None:
@@ -158,7 +179,11 @@ def _pending_user(request: HttpRequest) -> tuple[User, str] | None:
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
     user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
-    return (user, pending.get("backend", "")) if user else None
+    if user is None or not constant_time_compare(
+        str(pending.get("hash", "")), user.get_session_auth_hash()
+    ):
+        return None
+    return user, pending.get("backend", "")
 
 
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
@@ -204,6 +229,108 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("curriculum:catalogue")
+
+
+# ---------------------------------------------------------------------------- password reset
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. The answer is the same whether or not the address has an account
+    (only throttling, which depends on what was typed and on the client, changes it)."""
+    form = PasswordResetRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = services.request_password_reset(
+            email=form.cleaned_data["email"], ip=client_ip(request), base_url=base_url(request)
+        )
+        if wait is None:
+            return redirect("accounts:password_reset_sent")
+        form.add_error(None, services.reset_retry_message(wait))
+        status = 429
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/password_reset_sent.html",
+        {"valid_for": services.duration_text(password_reset_timeout_seconds())},
+    )
+
+
+def _invalid_reset_link(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/password_reset_confirm.html",
+        {"error": _("This password reset link is invalid or has expired.")},
+        status=400,
+    )
+
+
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The e-mailed link. A genuine token is moved into the session and the browser sent to the
+    same address without it; only a POST there changes the password (mail scanners that
+    prefetch links change nothing)."""
+    if token != RESET_URL_TOKEN:
+        if services.user_for_password_reset_link(uidb64, token) is None:
+            return _invalid_reset_link(request)
+        request.session[RESET_SESSION_KEY] = token
+        return redirect("accounts:password_reset_confirm", uidb64=uidb64, token=RESET_URL_TOKEN)
+    token = str(request.session.get(RESET_SESSION_KEY, ""))
+    user = services.user_for_password_reset_link(uidb64, token)
+    if user is None:
+        return _invalid_reset_link(request)
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(
+                uidb64, token, form.cleaned_data["new_password1"], base_url=base_url(request)
+            )
+        except services.AccountError:
+            return _invalid_reset_link(request)
+        except ValidationError as error:
+            form.add_error("new_password1", error)
+        else:
+            # Whoever was signed in on this browser, the next step is signing in afresh (with
+            # the second factor, if the account has one).
+            logout(request)
+            messages.success(
+                request, _("Your password was changed. Sign in with your new password.")
+            )
+            return redirect("accounts:login")
+    response = render(request, "accounts/password_reset_confirm.html", {"form": form})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.change_password(
+                user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password1"],
+                ip=client_ip(request),
+                base_url=base_url(request),
+            )
+        except services.WrongPasswordError as error:
+            form.add_error("current_password", str(error))
+        except services.TooManyAttemptsError as error:
+            form.add_error(None, str(error))
+            status = 429
+        except ValidationError as error:
+            form.add_error("new_password1", error)
+        else:
+            update_session_auth_hash(request, changed)  # this session stays, the others end
+            messages.success(
+                request, _("Your password was changed. Your other sessions are signed out.")
+            )
+            return redirect("accounts:two_factor")
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
 # ------------------------------------------------------------------------------ two factors

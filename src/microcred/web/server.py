@@ -20,8 +20,16 @@ def _worker() -> subprocess.Popen[bytes]:
     )
 
 
-def serve(*, host: str, port: int, demo: bool) -> int:
+def prepare_environment(*, demo: bool) -> None:
+    """Before the settings load; the worker inherits it. `microcred demo` turns demo mode on
+    (the demo mailbox, docs/decisions/075); `serve` leaves the operator's setting alone."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.web.settings")
+    if demo:
+        os.environ["MICROCRED_DEMO"] = "true"
+
+
+def serve(*, host: str, port: int, demo: bool) -> int:
+    prepare_environment(demo=demo)
     import django
 
     django.setup()
@@ -48,6 +56,8 @@ def serve(*, host: str, port: int, demo: bool) -> int:
         for account in DEMO_ACCOUNTS:
             print(f"  {account.role:<14} {account.username} / {account.password}")
     url = f"http://{host}:{port}/"
+    if demo:
+        print(f"E-mail the demo sends (sign-up, password reset): {url}demo/mailbox/")
     print(f"microcred is serving on {url} (Ctrl+C to stop)", flush=True)
     worker = _worker()
     try:

@@ -119,6 +119,17 @@ MICROCRED_LOGIN_ACCOUNT_LIMIT = int(os.environ.get("MICROCRED_LOGIN_ACCOUNT_LIMI
 MICROCRED_LOGIN_IP_LIMIT = int(os.environ.get("MICROCRED_LOGIN_IP_LIMIT", "20"))
 MICROCRED_LOGIN_WINDOW_SECONDS = int(os.environ.get("MICROCRED_LOGIN_WINDOW_SECONDS", "900"))
 MICROCRED_SITE_NAME = os.environ.get("MICROCRED_SITE_NAME", "microcred")
+# Password reset (docs/decisions/074): links die after this (capped by PASSWORD_RESET_TIMEOUT,
+# three days, which e-mail verification links use); requests are throttled like sign-ins.
+MICROCRED_PASSWORD_RESET_TIMEOUT_SECONDS = int(
+    os.environ.get("MICROCRED_PASSWORD_RESET_TIMEOUT_SECONDS", "3600")
+)
+MICROCRED_RESET_EMAIL_LIMIT = int(os.environ.get("MICROCRED_RESET_EMAIL_LIMIT", "3"))
+MICROCRED_RESET_IP_LIMIT = int(os.environ.get("MICROCRED_RESET_IP_LIMIT", "10"))
+MICROCRED_RESET_WINDOW_SECONDS = int(os.environ.get("MICROCRED_RESET_WINDOW_SECONDS", "3600"))
+# The site runs as the public demo (`microcred demo` turns this on): it then shows every e-mail
+# it sent at /demo/mailbox/, to anyone. Never on for a real instance (docs/decisions/075).
+MICROCRED_DEMO = _env_bool("MICROCRED_DEMO", False)
 
 TEMPLATES = [
     {
@@ -131,6 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "microcred.web.context_processors.demo",
             ],
         },
     },
