@@ -22,6 +22,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from microcred.accounts.models import User
@@ -40,6 +42,7 @@ from microcred.learning.admission import Admission, declaration_text
 from microcred.learning.models import Enrolment
 
 DEMO_COURSE = "applied-ml-dl"
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,35 @@ class DemoAccount:
     username: str
     password: str
     role: str
+    description: StrOrPromise  # shown on the demo's sign-in page
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("learner", "learner-demo-password", User.Role.LEARNER),
-    DemoAccount("instructor", "instructor-demo-password", User.Role.INSTRUCTOR),
-    DemoAccount("admin", "admin-demo-password", User.Role.ADMINISTRATOR),
-    DemoAccount("applicant", "applicant-demo-password", User.Role.LEARNER),
-    DemoAccount("graduate", "graduate-demo-password", User.Role.LEARNER),
+    DemoAccount(
+        "learner",
+        "learner-demo-password",
+        User.Role.LEARNER,
+        _("Learner, enrolled, part-way through the course"),
+    ),
+    DemoAccount(
+        "instructor",
+        "instructor-demo-password",
+        User.Role.INSTRUCTOR,
+        _("Instructor: approves applications, grades capstones"),
+    ),
+    DemoAccount("admin", "admin-demo-password", User.Role.ADMINISTRATOR, _("Administrator")),
+    DemoAccount(
+        "applicant",
+        "applicant-demo-password",
+        User.Role.LEARNER,
+        _("Applicant waiting for an instructor's approval"),
+    ),
+    DemoAccount(
+        "graduate",
+        "graduate-demo-password",
+        User.Role.LEARNER,
+        _("Graduate holding a credential"),
+    ),
 )
 GRADUATE_NAME = ("Alex", "Graduate")
 
