@@ -133,6 +133,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF_ROLES)
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
+    if queries.enrolment_for_staff(_user(request), pk) is None:
+        raise Http404("No such application")
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
