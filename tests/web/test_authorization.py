@@ -89,6 +89,7 @@ STAFF_SEE_APPLICANT = {INSTRUCTOR: ("e-mail", "last name"), ADMIN: ("e-mail", "l
 # Course material is for the learners and the team of the course: others are sent to enrol.
 ENROL = "/courses/{slug}/enrol/"
 OUTSIDE_THE_TEAM = row(LOGIN, OK, OK, OK, OK, elsewhere=to(ENROL))
+TEAM_PAGE = "/staff/courses/{slug}/team/"
 
 CORE_CASES: dict[str, Case] = {
     # ---------------------------------------------------------------------------- language
@@ -228,6 +229,19 @@ CORE_CASES: dict[str, Case] = {
         ),
         data={"decision": "approve", "reason": ""},
         prepare=make_pending,
+    ),
+    # Course teams are the administrators' to change; instructors cannot add themselves.
+    "learning:team": Case(
+        {"slug": "slug"},
+        get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, elsewhere=FORBIDDEN),
+        post=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(TEAM_PAGE), elsewhere=FORBIDDEN),
+        data=lambda world: {"username": world.fields["newcomer"]},
+    ),
+    "learning:team_remove": Case(
+        {"slug": "slug"},
+        get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, elsewhere=FORBIDDEN),
+        post=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(TEAM_PAGE), elsewhere=FORBIDDEN),
+        data=lambda world: {"username": world.fields["team_member"]},
     ),
     # -------------------------------------------------------------------------- curriculum
     "curriculum:catalogue": Case(NO_KWARGS, get=everyone(OK)),
