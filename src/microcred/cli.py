@@ -96,6 +96,63 @@ def _course_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _synced_programme(directory: str) -> object | None:
+    """The synced programme of a course folder, found by the UUID in its microcredential.yaml
+    (the key `course sync` uses), so a team follows the course whatever its folder is called.
+    Only the description is read: a folder mid-edit elsewhere still names its course."""
+    from microcred.curriculum.models import Programme
+    from microcred.curriculum.spec.loader import load_course
+
+    loaded = load_course(Path(directory))
+    description = loaded.course.description
+    if description is None:
+        for diagnostic in loaded.errors:
+            print(diagnostic.format(), file=sys.stderr)
+        print(f"error: {directory} has no readable microcredential.yaml", file=sys.stderr)
+        return None
+    programme = Programme.objects.filter(uuid=description.uuid).first()
+    if programme is None:
+        print(
+            f"error: the course in {directory} is not synced yet "
+            f"(microcred course sync {directory})",
+            file=sys.stderr,
+        )
+    return programme
+
+
+def _course_team(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.web.settings")
+    import django
+
+    django.setup()
+    from microcred.curriculum.models import Programme
+    from microcred.learning import queries, services
+    from microcred.web.bootstrap import ensure_database
+
+    ensure_database()
+    programme = _synced_programme(args.dir)
+    if not isinstance(programme, Programme):
+        return EXIT_PROBLEMS
+    actor = f"cli:{os.environ.get('USER') or 'unknown'}"
+    try:
+        if args.team_command == "add":
+            services.assign_instructor(actor, programme, args.username)
+            print(f"{args.username.strip()} is now in the team of {programme.slug}")
+        elif args.team_command == "remove":
+            services.remove_instructor(actor, programme, args.username)
+            print(f"{args.username.strip()} is no longer in the team of {programme.slug}")
+    except services.LearningError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.team_command == "list":
+        members = queries.team_members(programme)
+        for member in members:
+            user = member.instructor
+            print(f"{user.username}\t{user.get_full_name()}\t{member.assigned_at:%Y-%m-%d}")
+        print(f"{len(members)} instructor(s) in the team of {programme.slug}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace) -> int:
     from microcred.web.server import serve
 
@@ -134,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="microcred", description=__doc__.splitlines()[0] if __doc__ else "")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    course = commands.add_parser("course", help="validate, export and sync a course folder")
+    course = commands.add_parser(
+        "course", help="validate, export and sync a course folder; manage its team"
+    )
     course_commands = course.add_subparsers(dest="course_command", metavar="ACTION", required=True)
     validate = course_commands.add_parser("validate", help="report every problem of a course")
     validate.add_argument("dir", metavar="DIR")
@@ -147,6 +206,19 @@ def build_parser() -> argparse.ArgumentParser:
     sync = course_commands.add_parser("sync", help="upsert the course into the database")
     sync.add_argument("dir", metavar="DIR")
     sync.set_defaults(handler=_course_sync)
+    team = course_commands.add_parser(
+        "team", help="list, add or remove the instructors who teach a synced course"
+    )
+    team.add_argument("dir", metavar="DIR")
+    team_commands = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    team_commands.add_parser("list", help="print the team: username, name, member since")
+    for name, text in (
+        ("add", "add an instructor account to the team"),
+        ("remove", "take an instructor out of the team"),
+    ):
+        change = team_commands.add_parser(name, help=text)
+        change.add_argument("username", metavar="USERNAME")
+    team.set_defaults(handler=_course_team)
 
     skills = commands.add_parser("skills", help="look up ESCO skills offline")
     skills_commands = skills.add_subparsers(dest="skills_command", metavar="ACTION", required=True)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from microcred.accounts.models import User
 from microcred.assessment import queries, services
@@ -150,3 +152,84 @@ def test_the_outline_links_staff_to_the_queue(
 ) -> None:
     outline = page(client_for(instructor).get("/learn/minimal/"))
     assert f'href="{QUEUE}"' in outline
+
+
+# ---------------------------------------------------------------- another course's instructor
+
+
+def test_another_courses_instructor_sees_nothing_to_grade_here(
+    client_for: ClientFor,
+    make_user: Any,
+    programme: Programme,
+    enrol: Enrol,
+    capstone: AssessmentItem,
+    instructor: User,
+    outside_instructor: User,
+) -> None:
+    (amal,) = add_learners(make_user, programme, enrol, capstone, ["amal"])
+    mine = queries.grading_queue(instructor)
+    theirs = queries.grading_queue(outside_instructor)
+    assert mine is not None
+    assert theirs is not None
+    assert (len(mine.capstones), len(mine.ethics), mine.capstone_items) == (1, 1, [capstone])
+    assert (theirs.capstones, theirs.ethics, theirs.capstone_items) == ([], [], [])
+    html = page(client_for(outside_instructor).get(QUEUE))
+    assert "Amal" not in html
+    assert "No capstone is waiting for a grade." in html
+    submission = amal.capstone_submissions.get()
+    assert queries.grading_page(outside_instructor, submission.pk) is None
+    assert queries.ethics_for_review(outside_instructor, amal.ethics_assessments.get().pk) is None
+    assert queries.capstone_item_for_staff(outside_instructor, capstone.pk) is None
+    assert queries.capstone_file_for(outside_instructor, submission.pk) is None
+    assert queries.capstone_file_for(instructor, submission.pk) is not None
+
+
+def test_another_courses_instructor_cannot_grade_review_or_assign_peers(
+    make_user: Any,
+    programme: Programme,
+    enrol: Enrol,
+    capstone: AssessmentItem,
+    outside_instructor: User,
+) -> None:
+    (amal,) = add_learners(make_user, programme, enrol, capstone, ["amal"])
+    submission = amal.capstone_submissions.get()
+    ethics = amal.ethics_assessments.get()
+    with pytest.raises(PermissionDenied):
+        services.grade_capstone(outside_instructor, submission.pk, scores(capstone))
+    with pytest.raises(PermissionDenied):
+        services.review_ethics_assessment(outside_instructor, ethics.pk, accept=True)
+    with pytest.raises(PermissionDenied):
+        services.assign_peer_reviewers(outside_instructor, capstone)
+    assert not submission.grades.exists()
+    ethics.refresh_from_db()
+    assert (ethics.status, ethics.reviewer) == ("submitted", None)
+
+
+def test_another_courses_instructor_gets_404_on_this_courses_work(
+    client_for: ClientFor,
+    make_user: Any,
+    programme: Programme,
+    enrol: Enrol,
+    capstone: AssessmentItem,
+    items: dict[str, AssessmentItem],
+    outside_instructor: User,
+) -> None:
+    (amal,) = add_learners(make_user, programme, enrol, capstone, ["amal"])
+    lab_item = next(item for item in items.values() if item.kind == "lab")
+    lab = services.submit_lab(amal.learner, lab_item, "print('amal')\n")
+    submission = amal.capstone_submissions.get()
+    ethics = amal.ethics_assessments.get()
+    client = client_for(outside_instructor)
+    grade_url = reverse("assessment:grade_capstone", args=[submission.pk])
+    for url in (
+        grade_url,
+        reverse("assessment:review_ethics", args=[ethics.pk]),
+        reverse("assessment:capstone_file", args=[submission.pk, "report"]),
+        reverse("assessment:lab_submission", args=["minimal", lab.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(grade_url, {"comment": "x"}).status_code == 404
+    assert client.post(reverse("assessment:assign_peers", args=[capstone.pk])).status_code == 404
+    assert not submission.grades.exists()
+    assert not submission.peer_reviews.exists()
+    assert client.get("/learn/minimal/")["Location"] == "/courses/minimal/enrol/"

@@ -23,6 +23,7 @@ from web.authz import (
     LEARNER,
     LOGIN,
     NOT_ALLOWED,
+    NOT_FOUND,
     OK,
     Case,
     World,
@@ -33,8 +34,13 @@ from web.authz import (
 )
 
 NO_KWARGS: dict[str, str] = {}
-STAFF_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
-ADMIN_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+# The list of courses: an instructor of another course sees theirs, not the learner's.
+STAFF_LIST = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, elsewhere=OK)
+# One course's learners: as if it did not exist for another course's instructor.
+STAFF_OBJECT = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, elsewhere=NOT_FOUND)
+STAFF_POST_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, elsewhere=NOT_ALLOWED)
+ADMIN_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, elsewhere=FORBIDDEN)
+ADMIN_POST_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, elsewhere=FORBIDDEN)
 BOOK = "/instructor/gradebook/{slug}/"
 PRIVACY_PAGE = "/staff/privacy/learners/{learner_pk}/"
 
@@ -48,25 +54,25 @@ GRADEBOOK_CASES: dict[str, Case] = {
     "gradebook:my_data_export": Case(
         NO_KWARGS, get=signed_in(LOGIN, NOT_ALLOWED), post=signed_in(LOGIN, OK)
     ),
-    "gradebook:instructor_index": Case(NO_KWARGS, get=STAFF_ONLY),
+    "gradebook:instructor_index": Case(NO_KWARGS, get=STAFF_LIST),
     "gradebook:instructor_gradebook": Case(
         {"slug": "slug"},
-        get=STAFF_ONLY,
+        get=STAFF_OBJECT,
         reveals={INSTRUCTOR: ("last name", "username"), ADMIN: ("last name", "username")},
     ),
-    "gradebook:item_analysis": Case({"slug": "slug", "pk": "exam_pk"}, get=STAFF_ONLY),
+    "gradebook:item_analysis": Case({"slug": "slug", "pk": "exam_pk"}, get=STAFF_OBJECT),
     # The credential id is in the URL itself (and so in the sign-in redirect's `next`).
     "gradebook:credential_status": Case(
         {"uuid": "uuid"},
         outsider_may_see=("credential id",),
-        get=row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED),
-        post=row(LOGIN, FORBIDDEN, FORBIDDEN, to(BOOK), to(BOOK)),
+        get=STAFF_POST_ONLY,
+        post=row(LOGIN, FORBIDDEN, FORBIDDEN, to(BOOK), to(BOOK), elsewhere=NOT_FOUND),
         data={"action": "revoke", "reason": "authorization matrix"},
     ),
     "gradebook:request_award": Case(
         {"pk": "pk"},
-        get=row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED),
-        post=row(LOGIN, FORBIDDEN, FORBIDDEN, to(BOOK), to(BOOK)),
+        get=STAFF_POST_ONLY,
+        post=row(LOGIN, FORBIDDEN, FORBIDDEN, to(BOOK), to(BOOK), elsewhere=NOT_FOUND),
     ),
     "gradebook:privacy_index": Case(NO_KWARGS, get=ADMIN_ONLY),
     "gradebook:privacy_learner": Case(
@@ -76,14 +82,14 @@ GRADEBOOK_CASES: dict[str, Case] = {
     ),
     "gradebook:privacy_export": Case(
         {"pk": "learner_pk"},
-        get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED),
+        get=ADMIN_POST_ONLY,
         post=ADMIN_ONLY,
     ),
     # Without the typed confirmation nothing is erased, even by an administrator.
     "gradebook:privacy_erase": Case(
         {"pk": "learner_pk"},
-        get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED),
-        post=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(PRIVACY_PAGE)),
+        get=ADMIN_POST_ONLY,
+        post=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(PRIVACY_PAGE), elsewhere=FORBIDDEN),
         data={"confirm_username": "", "reason": "authorization matrix"},
     ),
 }

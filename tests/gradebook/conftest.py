@@ -20,10 +20,14 @@ from accounts.personas import (  # noqa: F401 - fixtures
     administrator,
     client_for,
     fast_password_hashing,
-    instructor,
     learner,
     make_user,
     other_learner,
+)
+from learning.teams import (  # noqa: F401 - fixtures; `instructor` teaches `programme`
+    another_programme,
+    instructor,
+    outside_instructor,
 )
 from microcred.accounts.models import User
 from microcred.curriculum.models import AssessmentItem, Programme

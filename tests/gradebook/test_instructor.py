@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from microcred.accounts.models import User
@@ -317,3 +318,61 @@ def test_the_gradebook_marks_learners_at_risk(
     assert {risk.code for risk in row.risks} >= {"failing"}
     html = client_for(instructor).get(BOOK).content.decode()
     assert "below a component minimum" in html
+
+
+# ---------------------------------------------------------------- another course's instructor
+
+
+def test_another_courses_instructor_sees_only_their_course(
+    enrolled: Enrolment,
+    items: dict[str, AssessmentItem],
+    instructor: User,
+    outside_instructor: User,
+    administrator: User,
+    client_for: Any,
+) -> None:
+    assert [p.slug for p in queries.gradebook_programmes(instructor)] == ["minimal"]
+    assert [p.slug for p in queries.gradebook_programmes(outside_instructor)] == ["another-course"]
+    assert {p.slug for p in queries.gradebook_programmes(administrator)} == {
+        "minimal",
+        "another-course",
+    }
+    assert queries.gradebook(outside_instructor, "minimal") is None
+    assert queries.item_analysis(outside_instructor, "minimal", items["exam"].pk) is None
+    assert queries.item_analysis(instructor, "minimal", items["exam"].pk) is not None
+    client = client_for(outside_instructor)
+    index = client.get("/instructor/gradebook/").content.decode()
+    assert 'href="/instructor/gradebook/minimal/"' not in index
+    assert 'href="/instructor/gradebook/another-course/"' in index
+    assert client.get(BOOK).status_code == 404
+    assert client.get(f"{BOOK}items/{items['exam'].pk}/").status_code == 404
+
+
+def test_another_courses_instructor_cannot_change_a_credential_or_ask_for_an_award(
+    credential: IssuedCredential,
+    enrolled: Enrolment,
+    outside_instructor: User,
+    client_for: Any,
+) -> None:
+    from microcred.gradebook import services
+
+    client = client_for(outside_instructor)
+    response = client.post(status_url(credential), {"action": "revoke", "reason": "not mine"})
+    assert response.status_code == 404
+    award_url = f"/instructor/gradebook/enrolments/{enrolled.pk}/award/"
+    assert client.post(award_url).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.change_credential_status(outside_instructor, credential.uuid, "revoke", "no")
+    with pytest.raises(PermissionDenied):
+        services.request_award(outside_instructor, enrolled.pk)
+    credential.refresh_from_db()
+    assert credential.status == "valid"
+    assert not CredentialEvent.objects.exclude(action="issued").exists()
+
+
+def test_a_credential_that_does_not_exist_is_named_not_a_crash(instructor: User) -> None:
+    from microcred.gradebook import services
+
+    for missing in ("00000000-0000-4000-8000-000000000000", "not-a-uuid"):
+        with pytest.raises(services.GradebookError, match="No such credential"):
+            services.change_credential_status(instructor, missing, "revoke", "why")

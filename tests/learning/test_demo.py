@@ -1,4 +1,5 @@
-"""`microcred demo` seeds the shipped course, the four accounts and two enrolments, idempotently."""
+"""`microcred demo` seeds the shipped course, the accounts, the course team and two enrolments,
+idempotently."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from django.test import Client
 
 from microcred.accounts.models import User
-from microcred.learning.models import Enrolment
+from microcred.learning.models import Enrolment, TeachingAssignment, TeamEvent
 from microcred.web.demo import DEMO_ACCOUNTS, seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +33,11 @@ def test_the_demo_is_ready_to_click_through() -> None:
     instructor = Client()
     assert instructor.login(username="instructor", password="instructor-demo-password")
     assert "applicant" in instructor.get("/instructor/enrolments/").content.decode()
+
+
+def test_the_demo_instructor_teaches_the_demo_course_once() -> None:
+    seed_demo()
+    seed_demo()
+    team = TeachingAssignment.objects.select_related("instructor", "programme").get()
+    assert (team.instructor.username, team.programme.slug) == ("instructor", "applied-ml-dl")
+    assert list(TeamEvent.objects.values_list("action", "actor")) == [("added", "demo")]

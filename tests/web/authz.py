@@ -1,6 +1,10 @@
 """The world of the authorization matrix: "the learner" and what belongs to them, a classmate,
 staff, and the expectations vocabulary (200 / 302 to sign-in / 302 elsewhere / 403 / 404 / 405).
 
+Staff are three personas: an instructor in the team of the learner's course, an instructor in the
+team of another course only (an outsider to the learner, like the classmate), and an
+administrator (every course, no team needed).
+
 Every private thing the learner owns carries a distinctive marker, so a response that leaks it
 is found by a plain substring search (see `World.private_markers`).
 """
@@ -21,6 +25,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from learning.teams import make_another_programme
 from microcred.accounts import services as account_services
 from microcred.accounts import totp
 from microcred.accounts.models import RecoveryCode, TOTPDevice, User
@@ -31,19 +36,22 @@ from microcred.credentials.core.record import Learner
 from microcred.curriculum.models import Lesson, Programme
 from microcred.curriculum.services import sync_course
 from microcred.learning.models import Enrolment, LessonProgress
+from microcred.learning.services import assign_instructor
 
 MINIMAL = Path(__file__).resolve().parents[1] / "curriculum" / "spec" / "fixtures" / "minimal"
 PUBLIC_BASE_URL = "http://testserver"
 
-ANONYMOUS, OTHER, LEARNER, INSTRUCTOR, ADMIN = (
+ANONYMOUS, OTHER, LEARNER, INSTRUCTOR, ADMIN, ELSEWHERE = (
     "anonymous",
     "other learner",
     "learner",
     "instructor",
     "administrator",
+    "instructor of another course",
 )
-PERSONAS = (ANONYMOUS, OTHER, LEARNER, INSTRUCTOR, ADMIN)
-OUTSIDERS = (ANONYMOUS, OTHER)  # must never see, or change, the learner's private data
+PERSONAS = (ANONYMOUS, OTHER, LEARNER, INSTRUCTOR, ADMIN, ELSEWHERE)
+# Must never see, or change, the learner's private data.
+OUTSIDERS = (ANONYMOUS, OTHER, ELSEWHERE)
 
 BIRTH_DATE = date(1815, 12, 10)
 OWNER_EVIDENCE = (
@@ -95,9 +103,18 @@ def to(path: str) -> Expect:
 
 
 def row(
-    anonymous: Expect, other: Expect, learner: Expect, instructor: Expect, admin: Expect
+    anonymous: Expect,
+    other: Expect,
+    learner: Expect,
+    instructor: Expect,
+    admin: Expect,
+    *,
+    elsewhere: Expect,
 ) -> dict[str, Expect]:
-    return dict(zip(PERSONAS, (anonymous, other, learner, instructor, admin), strict=True))
+    """One expectation per persona; `elsewhere` is the instructor of another course, named
+    explicitly in every row because for them "staff" and "outsider" pull in opposite ways."""
+    values = (anonymous, other, learner, instructor, admin, elsewhere)
+    return dict(zip(PERSONAS, values, strict=True))
 
 
 def everyone(expect: Expect) -> dict[str, Expect]:
@@ -105,7 +122,7 @@ def everyone(expect: Expect) -> dict[str, Expect]:
 
 
 def signed_in(anonymous: Expect, expect: Expect) -> dict[str, Expect]:
-    return row(anonymous, expect, expect, expect, expect)
+    return row(anonymous, expect, expect, expect, expect, elsewhere=expect)
 
 
 @dataclass(frozen=True)
@@ -136,6 +153,7 @@ class Case:
 @dataclass
 class World:
     programme: Programme
+    other_programme: Programme  # taught by the ELSEWHERE persona
     lesson: Lesson
     users: dict[str, User]
     enrolment: Enrolment  # the learner's, with evidence
@@ -237,9 +255,12 @@ def enrol(user: User, programme: Programme, evidence: bytes) -> Enrolment:
 
 def build_world() -> World:
     """The learner Augusta: enrolled with evidence, one lesson completed, 2FA on with recovery
-    codes, a credential issued. A classmate enrolled in the same course, an instructor and an
-    administrator. Settings (data dir, media, base URL) are the caller's."""
+    codes, a credential issued. A classmate enrolled in the same course, an instructor in the
+    course's team, an instructor in the team of another course (with an applicant of its own, so
+    their pages are not empty) and an administrator. Settings (data dir, media, base URL) are
+    the caller's."""
     programme = sync_course(MINIMAL).programme
+    other_programme = make_another_programme(programme)
     lesson = Lesson.objects.filter(module__programme=programme, status="published").first()
     assert lesson is not None
     users = {
@@ -255,10 +276,16 @@ def build_world() -> World:
         ),
         INSTRUCTOR: make_user("ines-staff", "ines@staff.example", User.Role.INSTRUCTOR),
         ADMIN: make_user("root-staff", "root@staff.example", User.Role.ADMINISTRATOR),
+        ELSEWHERE: make_user("olga-elsewhere", "olga@elsewhere.example", User.Role.INSTRUCTOR),
     }
+    assign_instructor("authz-test", programme, users[INSTRUCTOR].username)
+    assign_instructor("authz-test", other_programme, users[ELSEWHERE].username)
     learner = users[LEARNER]
     enrolment = enrol(learner, programme, OWNER_EVIDENCE)
     other_enrolment = enrol(users[OTHER], programme, OTHER_EVIDENCE)
+    applicant = make_user("petra-applicant", "petra@applicant.example", User.Role.LEARNER)
+    elsewhere = enrol(applicant, other_programme, OTHER_EVIDENCE)
+    Enrolment.objects.filter(pk=elsewhere.pk).update(status=Enrolment.Status.PENDING)
     now = timezone.now()
     LessonProgress.objects.create(
         learner=learner, lesson=lesson, last_opened_at=now, completed_at=now
@@ -273,6 +300,7 @@ def build_world() -> World:
     ).credential
     world = World(
         programme=programme,
+        other_programme=other_programme,
         lesson=lesson,
         users=users,
         enrolment=enrolment,
@@ -290,5 +318,7 @@ def build_world() -> World:
         "uidb64": urlsafe_base64_encode(force_bytes(learner.pk)),
         "token": email_verification_token.make_token(learner),
         "status_slug": credential.status_list.slug,
+        "team_member": users[INSTRUCTOR].username,
+        "newcomer": users[ELSEWHERE].username,
     }
     return world

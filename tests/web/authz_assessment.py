@@ -166,20 +166,23 @@ def add_assessment_world(world: World) -> None:
 COURSE = {"slug": "slug"}
 ATTEMPT = {"slug": "slug", "pk": "attempt_pk"}
 LAB_SUBMISSION = {"slug": "slug", "pk": "lab_pk"}
-STAFF_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
+# Staff lists: an instructor of another course gets the page, without this course's learners.
+STAFF_LIST = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, elsewhere=OK)
+# One learner's work on a staff page: as if it did not exist for another course's instructor.
+STAFF_OBJECT = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, elsewhere=NOT_FOUND)
 STAFF_SEE = ("first name", "last name")
 # The learner's own work: only they may open it; staff read it through their own pages.
-OWN = row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)
+OWN = row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, elsewhere=NOT_FOUND)
 ATTEMPT_PAGE = "/assessment/{slug}/attempts/{attempt_pk}/"
+# Course pages: learners and the course's team (a preview); others are sent to enrol.
+ENROL = "/courses/{slug}/enrol/"
+COURSE_PAGE = row(LOGIN, OK, OK, OK, OK, elsewhere=to(ENROL))
 
 ASSESSMENT_CASES: dict[str, Case] = {
     name: Case(optional=True, **spec)  # type: ignore[arg-type]
     for name, spec in {
-        "assessment:overview": {"kwargs": COURSE, "get": signed_in(LOGIN, OK)},
-        "assessment:quiz": {
-            "kwargs": {"slug": "slug", "item": "quiz"},
-            "get": signed_in(LOGIN, OK),
-        },
+        "assessment:overview": {"kwargs": COURSE, "get": COURSE_PAGE},
+        "assessment:quiz": {"kwargs": {"slug": "slug", "item": "quiz"}, "get": COURSE_PAGE},
         # Each learner starts (or resumes) their own attempt; staff only preview.
         "assessment:quiz_start": {
             "kwargs": {"slug": "slug", "item": "quiz"},
@@ -190,9 +193,10 @@ ASSESSMENT_CASES: dict[str, Case] = {
                 to(ATTEMPT_PAGE),
                 FORBIDDEN,
                 FORBIDDEN,
+                elsewhere=to(ENROL),
             ),
         },
-        "assessment:exam": {"kwargs": COURSE, "get": signed_in(LOGIN, OK)},
+        "assessment:exam": {"kwargs": COURSE, "get": COURSE_PAGE},
         "assessment:exam_start": {
             "kwargs": COURSE,
             "get": signed_in(LOGIN, NOT_ALLOWED),
@@ -202,29 +206,33 @@ ASSESSMENT_CASES: dict[str, Case] = {
                 to("/assessment/{slug}/attempts/*/"),
                 FORBIDDEN,
                 FORBIDDEN,
+                elsewhere=to(ENROL),
             ),
         },
         "assessment:attempt": {"kwargs": ATTEMPT, "get": OWN},
         "assessment:attempt_check": {
             "kwargs": {**ATTEMPT, "question": "question"},
             "get": signed_in(LOGIN, NOT_ALLOWED),
-            "post": row(LOGIN, NOT_FOUND, to(ATTEMPT_PAGE), NOT_FOUND, NOT_FOUND),
+            "post": row(
+                LOGIN, NOT_FOUND, to(ATTEMPT_PAGE), NOT_FOUND, NOT_FOUND, elsewhere=NOT_FOUND
+            ),
             "data": {},
         },
         "assessment:attempt_save": {
             "kwargs": ATTEMPT,
             "get": signed_in(LOGIN, NOT_ALLOWED),
-            "post": row(LOGIN, NOT_FOUND, to(ATTEMPT_PAGE), NOT_FOUND, NOT_FOUND),
+            "post": row(
+                LOGIN, NOT_FOUND, to(ATTEMPT_PAGE), NOT_FOUND, NOT_FOUND, elsewhere=NOT_FOUND
+            ),
         },
         "assessment:attempt_submit": {
             "kwargs": ATTEMPT,
             "get": signed_in(LOGIN, NOT_ALLOWED),
-            "post": row(LOGIN, NOT_FOUND, to(ATTEMPT_PAGE), NOT_FOUND, NOT_FOUND),
+            "post": row(
+                LOGIN, NOT_FOUND, to(ATTEMPT_PAGE), NOT_FOUND, NOT_FOUND, elsewhere=NOT_FOUND
+            ),
         },
-        "assessment:lab": {
-            "kwargs": {"slug": "slug", "item": "lab"},
-            "get": signed_in(LOGIN, OK),
-        },
+        "assessment:lab": {"kwargs": {"slug": "slug", "item": "lab"}, "get": COURSE_PAGE},
         # The classmate submits their own code; the learner's previous one is still queued.
         "assessment:lab_submit": {
             "kwargs": {"slug": "slug", "item": "lab"},
@@ -235,46 +243,49 @@ ASSESSMENT_CASES: dict[str, Case] = {
                 BAD_REQUEST,
                 FORBIDDEN,
                 FORBIDDEN,
+                elsewhere=to(ENROL),
             ),
             "data": {"source": "print('mine')\n"},
         },
         "assessment:lab_submission": {
             "kwargs": LAB_SUBMISSION,
-            "get": row(LOGIN, NOT_FOUND, OK, OK, OK),
+            "get": row(LOGIN, NOT_FOUND, OK, OK, OK, elsewhere=NOT_FOUND),
             "reveals": {LEARNER: ("lab source",), INSTRUCTOR: ("lab source",)},
         },
         "assessment:lab_submission_status": {
             "kwargs": LAB_SUBMISSION,
-            "get": row(LOGIN, NOT_FOUND, OK, OK, OK),
+            "get": row(LOGIN, NOT_FOUND, OK, OK, OK, elsewhere=NOT_FOUND),
         },
         "assessment:capstone": {
             "kwargs": COURSE,
-            "get": signed_in(LOGIN, OK),
+            "get": COURSE_PAGE,
             "reveals": {LEARNER: ("capstone report name",)},
         },
-        # Empty forms: refused with the form again (400); staff previews may not submit.
+        # Empty forms: refused with the form again (400); staff previews may not submit; another
+        # course's instructor has no preview and is sent to enrol.
         "assessment:capstone_submit": {
             "kwargs": COURSE,
             "get": signed_in(LOGIN, NOT_ALLOWED),
-            "post": row(LOGIN, BAD_REQUEST, BAD_REQUEST, FORBIDDEN, FORBIDDEN),
+            "post": row(LOGIN, BAD_REQUEST, BAD_REQUEST, FORBIDDEN, FORBIDDEN, elsewhere=to(ENROL)),
         },
         "assessment:ethics_submit": {
             "kwargs": COURSE,
             "get": signed_in(LOGIN, NOT_ALLOWED),
-            "post": row(LOGIN, BAD_REQUEST, BAD_REQUEST, FORBIDDEN, FORBIDDEN),
+            "post": row(LOGIN, BAD_REQUEST, BAD_REQUEST, FORBIDDEN, FORBIDDEN, elsewhere=to(ENROL)),
         },
         # The review the learner must write (of the classmate's capstone): the classmate, as
         # its author, must not even learn that it exists.
         "assessment:peer_review": {
             "kwargs": {"slug": "slug", "pk": "review_pk"},
             "get": OWN,
-            "post": row(LOGIN, NOT_FOUND, BAD_REQUEST, NOT_FOUND, NOT_FOUND),
+            "post": row(LOGIN, NOT_FOUND, BAD_REQUEST, NOT_FOUND, NOT_FOUND, elsewhere=NOT_FOUND),
         },
         # The learner's capstone report: the classmate is an assigned peer reviewer and may
-        # read it, anonymously (no name, no e-mail, neutral file name).
+        # read it, anonymously (no name, no e-mail, neutral file name). Another course's
+        # instructor may not.
         "assessment:capstone_file": {
             "kwargs": {"pk": "capstone_pk", "part": "part"},
-            "get": signed_in(LOGIN, OK),
+            "get": row(LOGIN, OK, OK, OK, OK, elsewhere=NOT_FOUND),
             "outsider_may_see": ("capstone content",),
             "reveals": {
                 LEARNER: ("capstone content", "capstone report name"),
@@ -284,30 +295,33 @@ ASSESSMENT_CASES: dict[str, Case] = {
         },
         "assessment:instructor_queue": {
             "kwargs": {},
-            "get": STAFF_ONLY,
+            "get": STAFF_LIST,
             "reveals": {INSTRUCTOR: STAFF_SEE, ADMIN: STAFF_SEE},
         },
         "assessment:grade_capstone": {
             "kwargs": {"pk": "capstone_pk"},
-            "get": STAFF_ONLY,
-            "post": row(LOGIN, FORBIDDEN, FORBIDDEN, BAD_REQUEST, BAD_REQUEST),
+            "get": STAFF_OBJECT,
+            "post": row(LOGIN, FORBIDDEN, FORBIDDEN, BAD_REQUEST, BAD_REQUEST, elsewhere=NOT_FOUND),
             "reveals": {INSTRUCTOR: STAFF_SEE},
         },
         "assessment:review_ethics": {
             "kwargs": {"pk": "ethics_pk"},
-            "get": STAFF_ONLY,
-            "post": row(LOGIN, FORBIDDEN, FORBIDDEN, BAD_REQUEST, BAD_REQUEST),
+            "get": STAFF_OBJECT,
+            "post": row(LOGIN, FORBIDDEN, FORBIDDEN, BAD_REQUEST, BAD_REQUEST, elsewhere=NOT_FOUND),
             "reveals": {INSTRUCTOR: ("ethics assessment",)},
         },
         "assessment:assign_peers": {
             "kwargs": {"pk": "capstone_item_pk"},
-            "get": row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+            "get": row(
+                LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, elsewhere=NOT_ALLOWED
+            ),
             "post": row(
                 LOGIN,
                 FORBIDDEN,
                 FORBIDDEN,
                 to("/instructor/assessment/"),
                 to("/instructor/assessment/"),
+                elsewhere=NOT_FOUND,
             ),
         },
     }.items()

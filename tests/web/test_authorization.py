@@ -6,8 +6,9 @@ that belong to "the learner".
   row goes.
 - `test_authorization_matrix[<url name>]` requests the pattern (GET, and POST where the view
   acts on POST) as anonymous, another learner (a classmate enrolled in the same course), the
-  learner, an instructor and an administrator. It checks the status (and redirect target), that
-  no response to an outsider (anonymous, classmate) contains the learner's private data, and
+  learner, an instructor of the learner's course, an administrator and an instructor of another
+  course only. It checks the status (and redirect target), that no response to an outsider
+  (anonymous, classmate, instructor of another course) contains the learner's private data, and
   that no outsider's request changes anything the learner owns. Each request runs in a
   savepoint that is rolled back, so requests never influence each other.
 
@@ -89,6 +90,10 @@ LESSON = {"slug": "slug", "module": "module", "lesson": "lesson"}
 MODULE_RESOURCE = {"slug": "slug", "module": "module", "kind": "resource_kind"}
 UUID = {"uuid": "uuid"}
 STAFF_SEE_APPLICANT = {INSTRUCTOR: ("e-mail", "last name"), ADMIN: ("e-mail", "last name")}
+# Course material is for the learners and the team of the course: others are sent to enrol.
+ENROL = "/courses/{slug}/enrol/"
+OUTSIDE_THE_TEAM = row(LOGIN, OK, OK, OK, OK, elsewhere=to(ENROL))
+TEAM_PAGE = "/staff/courses/{slug}/team/"
 
 CORE_CASES: dict[str, Case] = {
     # ---------------------------------------------------------------------------- language
@@ -159,8 +164,22 @@ CORE_CASES: dict[str, Case] = {
     # visitor without a pending sign-in is sent to sign in (no `next`).
     "accounts:two_factor_verify": Case(
         NO_KWARGS,
-        get=row(to(SIGN_IN), to(TWO_FACTOR), OK, to(TWO_FACTOR), to(TWO_FACTOR)),
-        post=row(to(SIGN_IN), to(TWO_FACTOR), to(DASHBOARD), to(TWO_FACTOR), to(TWO_FACTOR)),
+        get=row(
+            to(SIGN_IN),
+            to(TWO_FACTOR),
+            OK,
+            to(TWO_FACTOR),
+            to(TWO_FACTOR),
+            elsewhere=to(TWO_FACTOR),
+        ),
+        post=row(
+            to(SIGN_IN),
+            to(TWO_FACTOR),
+            to(DASHBOARD),
+            to(TWO_FACTOR),
+            to(TWO_FACTOR),
+            elsewhere=to(TWO_FACTOR),
+        ),
         data=next_code,
     ),
     "accounts:two_factor_start": Case(
@@ -182,7 +201,9 @@ CORE_CASES: dict[str, Case] = {
     "accounts:recovery_codes_regenerate": Case(
         NO_KWARGS,
         get=signed_in(LOGIN, NOT_ALLOWED),
-        post=row(LOGIN, to(TWO_FACTOR), OK, to(TWO_FACTOR), to(TWO_FACTOR)),
+        post=row(
+            LOGIN, to(TWO_FACTOR), OK, to(TWO_FACTOR), to(TWO_FACTOR), elsewhere=to(TWO_FACTOR)
+        ),
         data=next_code,
     ),
     # -------------------------------------------------------------------------------- demo
@@ -197,54 +218,70 @@ CORE_CASES: dict[str, Case] = {
         post=signed_in(LOGIN, BAD_REQUEST),
         data={"accept_declaration": "on"},
     ),
-    "learning:outline": Case({"slug": "slug"}, get=signed_in(LOGIN, OK)),
+    "learning:outline": Case({"slug": "slug"}, get=OUTSIDE_THE_TEAM),
     "learning:withdraw": Case(
         {"slug": "slug"},
         get=signed_in(LOGIN, NOT_ALLOWED),
         post=signed_in(LOGIN, to(DASHBOARD)),  # each withdraws their own enrolment, if any
     ),
-    "learning:lesson": Case(LESSON, get=signed_in(LOGIN, OK)),
-    "learning:module_resource": Case(MODULE_RESOURCE, get=signed_in(LOGIN, OK)),
+    "learning:lesson": Case(LESSON, get=OUTSIDE_THE_TEAM),
+    "learning:module_resource": Case(MODULE_RESOURCE, get=OUTSIDE_THE_TEAM),
     "learning:lesson_completion": Case(
         LESSON,
         get=signed_in(LOGIN, NOT_ALLOWED),
-        # Learners record their own progress; staff only preview.
+        # Learners record their own progress; the course's staff only preview.
         post=row(
             LOGIN,
             to("/learn/{slug}/{module}/{lesson}/"),
             to("/learn/{slug}/{module}/{lesson}/"),
             FORBIDDEN,
             FORBIDDEN,
+            elsewhere=to(ENROL),
         ),
         data={"completed": "on"},
     ),
     "learning:evidence": Case(
         {"pk": "pk"},
-        get=row(LOGIN, NOT_FOUND, OK, OK, OK),
+        get=row(LOGIN, NOT_FOUND, OK, OK, OK, elsewhere=NOT_FOUND),
         reveals={
             LEARNER: ("evidence content", "evidence file name"),
             INSTRUCTOR: ("evidence content", "evidence file name"),
             ADMIN: ("evidence content", "evidence file name"),
         },
     ),
+    # Another course's instructor gets the page, listing only their own course's applicant.
     "learning:review_queue": Case(
         NO_KWARGS,
-        get=row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
+        get=row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, elsewhere=OK),
         prepare=make_pending,
         reveals=STAFF_SEE_APPLICANT,
     ),
     "learning:review": Case(
         {"pk": "pk"},
-        get=row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+        get=row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, elsewhere=NOT_ALLOWED),
         post=row(
             LOGIN,
             FORBIDDEN,
             FORBIDDEN,
             to("/instructor/enrolments/"),
             to("/instructor/enrolments/"),
+            elsewhere=NOT_FOUND,
         ),
         data={"decision": "approve", "reason": ""},
         prepare=make_pending,
+    ),
+    # Course teams are the administrators' to change; instructors cannot add themselves.
+    "learning:team": Case(
+        {"slug": "slug"},
+        get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, elsewhere=FORBIDDEN),
+        post=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(TEAM_PAGE), elsewhere=FORBIDDEN),
+        data=lambda world: {"username": world.fields["newcomer"]},
+    ),
+    "learning:team_remove": Case(
+        {"slug": "slug"},
+        get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, elsewhere=FORBIDDEN),
+        post=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, to(TEAM_PAGE), elsewhere=FORBIDDEN),
+        data=lambda world: {"username": world.fields["team_member"]},
     ),
     # -------------------------------------------------------------------------- curriculum
     "curriculum:catalogue": Case(NO_KWARGS, get=everyone(OK)),

@@ -1,6 +1,8 @@
 """Reads of the assessment app. Each takes the acting user and returns only what they may see:
 a learner their own attempts, submissions and the reviews assigned to them (never another
-learner's identity or work, except anonymised peer work they were assigned); staff everything.
+learner's identity or work, except anonymised peer work they were assigned); instructors the work
+of the learners of the programmes they teach (`learning.queries.teachable_programmes`);
+administrators everything.
 
 `component_scores(enrolment)` is for trusted callers (services, tasks, a gradebook): it returns
 the score that counts per assessment item of the enrolment's programme.
@@ -20,6 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from microcred.accounts.models import STAFF_ROLES, User
 from microcred.curriculum.models import AssessmentItem, Module, Programme
 from microcred.learning.models import Enrolment
+from microcred.learning.queries import teachable_programmes, teaches
 
 from .models import (
     CapstoneSubmission,
@@ -205,13 +208,14 @@ def latest_lab_source(user: User, item: AssessmentItem) -> str | None:
 
 
 def lab_submission_of(user: User, submission_id: int) -> LabSubmission | None:
-    """The learner's own submission; staff may read any."""
+    """The learner's own submission, or one of a programme the user teaches."""
     if not user.is_authenticated:
         return None
     submissions = LabSubmission.objects.select_related("item__programme", "enrolment__learner")
-    if not is_staff(user):
-        submissions = submissions.filter(enrolment__learner=user)
-    return submissions.filter(pk=submission_id).first()
+    readable = Q(enrolment__learner=user)
+    if is_staff(user):
+        readable |= Q(item__programme__in=teachable_programmes(user))
+    return submissions.filter(readable, pk=submission_id).first()
 
 
 # ---------------------------------------------------------------------------------- capstone
@@ -290,13 +294,14 @@ class CapstoneFile:
 
 
 def capstone_file_for(user: User, submission_id: int) -> CapstoneFile | None:
-    """The author, a peer reviewer assigned to that version, or staff may download."""
+    """The author, a peer reviewer assigned to that version, or the course's staff may
+    download."""
     if not user.is_authenticated:
         return None
-    submission = CapstoneSubmission.objects.filter(pk=submission_id).first()
+    submission = CapstoneSubmission.objects.select_related("item").filter(pk=submission_id).first()
     if submission is None:
         return None
-    if is_staff(user):
+    if is_staff(user) and teaches(user, submission.item.programme_id):
         return CapstoneFile(submission, anonymous=False)
     if Enrolment.objects.filter(pk=submission.enrolment_id, learner=user).exists():
         return CapstoneFile(submission, anonymous=False)
@@ -316,9 +321,11 @@ class GradingQueue:
 
 
 def grading_queue(user: User) -> GradingQueue | None:
-    """What instructors have to grade or review, over every live programme, in five queries."""
+    """What the user has to grade or review, over the live programmes they teach, in three
+    queries (the team is a subquery of each)."""
     if not is_staff(user):
         return None
+    taught = teachable_programmes(user)
     newer = CapstoneSubmission.objects.filter(
         enrolment=OuterRef("enrolment"), item=OuterRef("item"), version__gt=OuterRef("version")
     )
@@ -331,6 +338,7 @@ def grading_queue(user: User) -> GradingQueue | None:
             ~Exists(newer),
             ~Exists(graded),
             item__retired_at__isnull=True,
+            item__programme__in=taught,
             enrolment__status=Enrolment.Status.ACTIVE,
         )
         .annotate(
@@ -346,13 +354,16 @@ def grading_queue(user: User) -> GradingQueue | None:
         EthicsAssessment.objects.filter(
             status=EthicsAssessment.Status.SUBMITTED,
             item__retired_at__isnull=True,
+            item__programme__in=taught,
             enrolment__status=Enrolment.Status.ACTIVE,
         )
         .select_related("enrolment__learner", "item__programme")
         .order_by("submitted_at", "pk")
     )
     items = list(
-        AssessmentItem.objects.filter(kind="capstone", retired_at__isnull=True)
+        AssessmentItem.objects.filter(
+            kind="capstone", retired_at__isnull=True, programme__in=taught
+        )
         .select_related("programme")
         .annotate(
             submitters=Count("capstone_submissions__enrolment", distinct=True),
@@ -377,7 +388,7 @@ def grading_page(user: User, submission_id: int) -> GradingPage | None:
         return None
     submission = (
         CapstoneSubmission.objects.select_related("enrolment__learner", "item__programme")
-        .filter(pk=submission_id)
+        .filter(pk=submission_id, item__programme__in=teachable_programmes(user))
         .first()
     )
     if submission is None:
@@ -410,7 +421,7 @@ def ethics_for_review(user: User, assessment_id: int) -> EthicsAssessment | None
         return None
     return (
         EthicsAssessment.objects.select_related("enrolment__learner", "item__programme")
-        .filter(pk=assessment_id)
+        .filter(pk=assessment_id, item__programme__in=teachable_programmes(user))
         .first()
     )
 
@@ -427,7 +438,9 @@ def ethics_history(assessment: EthicsAssessment) -> list[EthicsAssessment]:
 def capstone_item_for_staff(user: User, item_id: int) -> AssessmentItem | None:
     if not is_staff(user):
         return None
-    return AssessmentItem.objects.filter(pk=item_id, kind="capstone").first()
+    return AssessmentItem.objects.filter(
+        pk=item_id, kind="capstone", programme__in=teachable_programmes(user)
+    ).first()
 
 
 # ------------------------------------------------------------------- scores for a gradebook

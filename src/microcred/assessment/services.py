@@ -28,6 +28,7 @@ from microcred.accounts.models import STAFF_ROLES, User
 from microcred.accounts.two_factor import programme_requires_two_factor
 from microcred.curriculum.models import AssessmentItem, Programme
 from microcred.learning.models import Enrolment
+from microcred.learning.queries import check_teaches
 
 from . import papers, peers, uploads
 from .models import (
@@ -606,6 +607,7 @@ def grade_capstone(
     )
     if submission is None:
         raise AssessmentError(_("No such submission."))
+    check_teaches(grader, submission.item.programme_id)
     if submission.enrolment.learner_id == grader.pk:
         raise AssessmentError(_("You cannot grade your own work."))
     newest = (
@@ -638,6 +640,7 @@ def assign_peer_reviewers(
     """
     _require_staff(staff)
     _capstone(item)
+    check_teaches(staff, item.programme_id)
     per_submission = int((item.spec.get("peer_review") or {}).get("reviewers_per_submission", 0))
     if per_submission <= 0:
         return []
@@ -778,6 +781,8 @@ def review_ethics_assessment(
         .filter(pk=assessment_id)
         .first()
     )
+    if assessment is not None:
+        check_teaches(reviewer, assessment.enrolment.programme_id)
     if assessment is None or assessment.status != EthicsAssessment.Status.SUBMITTED:
         raise AssessmentError(_("This assessment is no longer waiting for review."))
     if assessment.enrolment.learner_id == reviewer.pk:

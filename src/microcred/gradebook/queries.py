@@ -1,5 +1,6 @@
 """Reads of the gradebook. Each takes the acting user and returns only what they may see: a
-learner their own grades and credentials, staff every learner of every course."""
+learner their own grades and credentials, instructors the learners of the programmes they teach
+(`learning.queries.teachable_programmes`), administrators every learner of every course."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from microcred.curriculum.models import AssessmentItem, Programme
 from microcred.curriculum.queries import live_programmes
 from microcred.curriculum.spec.localize import localized
 from microcred.learning.models import Enrolment
+from microcred.learning.queries import teachable_programmes
 
 from .grades import LearnerGrade, grade_of
 from .models import Award, PrivacyEvent
@@ -161,6 +163,7 @@ def gradebook_programmes(user: User) -> list[Programme]:
         return []
     return list(
         live_programmes()
+        .filter(pk__in=teachable_programmes(user))
         .annotate(
             learners=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ACTIVE))
         )
@@ -184,7 +187,7 @@ def gradebook(user: User, slug: str, *, now: datetime | None = None) -> Gradeboo
     """
     if not is_staff(user):
         return None
-    programme = live_programmes().filter(slug=slug).first()
+    programme = live_programmes().filter(slug=slug, pk__in=teachable_programmes(user)).first()
     if programme is None:
         return None
     now = now or timezone.now()
@@ -289,7 +292,12 @@ def item_analysis(user: User, slug: str, item_id: int) -> ItemAnalysis | None:
         return None
     item = (
         AssessmentItem.objects.select_related("programme")
-        .filter(pk=item_id, programme__slug=slug, kind__in=["quiz", "exam"])
+        .filter(
+            pk=item_id,
+            programme__slug=slug,
+            programme__in=teachable_programmes(user),
+            kind__in=["quiz", "exam"],
+        )
         .first()
     )
     if item is None:
@@ -331,6 +339,17 @@ def item_analysis(user: User, slug: str, item_id: int) -> ItemAnalysis | None:
         [100 * paper.share for paper in papers],
     )
     return ItemAnalysis(item.programme, item, len(papers), questions, scores)
+
+
+def credential_for_staff(user: User, credential_uuid: Any) -> IssuedCredential | None:
+    """A credential of a programme the user teaches (its status is theirs to change)."""
+    if not is_staff(user):
+        return None
+    return (
+        IssuedCredential.objects.select_related("programme")
+        .filter(uuid=credential_uuid, programme__in=teachable_programmes(user))
+        .first()
+    )
 
 
 # --------------------------------------------------------------------------------- privacy

@@ -30,7 +30,9 @@ from django.utils.translation import gettext as _
 from microcred.accounts.models import STAFF_ROLES, User
 from microcred.credentials import services as credential_services
 from microcred.credentials.core.record import Evidence, Learner
+from microcred.credentials.models import IssuedCredential
 from microcred.learning.models import Enrolment
+from microcred.learning.queries import check_teaches
 
 from .grades import LearnerGrade, learner_grade
 from .models import Award
@@ -287,8 +289,12 @@ def request_award(staff: User, enrolment_id: int) -> None:
     """An instructor asks the worker to (re)try issuing, e.g. after fixing the course folder
     or changing its gradebook settings. Nothing happens unless the learner passes."""
     _require_staff(staff)
-    if not Enrolment.objects.filter(pk=enrolment_id).exists():
+    programme_id = (
+        Enrolment.objects.filter(pk=enrolment_id).values_list("programme_id", flat=True).first()
+    )
+    if programme_id is None:
         raise GradebookError(_("No such enrolment."))
+    check_teaches(staff, programme_id)
     transaction.on_commit(lambda: enqueue_award(enrolment_id))
 
 
@@ -305,8 +311,21 @@ ACTIONS = {
 def change_credential_status(
     staff: User, credential_uuid: uuid.UUID | str, action: str, reason: str
 ) -> None:
-    """Revoke, suspend or reinstate through the credentials app (which audits the change)."""
+    """Revoke, suspend or reinstate through the credentials app (which audits the change); an
+    instructor only for the programmes they teach."""
     _require_staff(staff)
+    try:
+        credential_uuid = uuid.UUID(str(credential_uuid).removeprefix("urn:uuid:"))
+    except ValueError:
+        raise GradebookError(_("No such credential.")) from None
+    programme_id = (
+        IssuedCredential.objects.filter(uuid=credential_uuid)
+        .values_list("programme_id", flat=True)
+        .first()
+    )
+    if programme_id is None:
+        raise GradebookError(_("No such credential."))
+    check_teaches(staff, programme_id)
     if action not in ACTIONS:
         raise GradebookError(_("Unknown action."))
     if not reason.strip():

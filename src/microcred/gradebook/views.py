@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 
 from microcred.accounts.decorators import role_required
 from microcred.accounts.models import User
-from microcred.credentials.models import IssuedCredential
 from microcred.credentials.services import Instance
-from microcred.learning.models import Enrolment
+from microcred.learning.queries import enrolment_for_staff
 
 from . import privacy, queries, services
 from .rules import PolicyError
@@ -76,7 +75,7 @@ def item_analysis(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 @require_POST
 def credential_status(request: HttpRequest, uuid: str) -> HttpResponse:
-    row = IssuedCredential.objects.select_related("programme").filter(uuid=uuid).first()
+    row = queries.credential_for_staff(_user(request), uuid)
     if row is None:
         raise Http404("No such credential")
     try:
@@ -93,7 +92,7 @@ def credential_status(request: HttpRequest, uuid: str) -> HttpResponse:
 @role_required(*STAFF)
 @require_POST
 def request_award(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = Enrolment.objects.select_related("programme").filter(pk=pk).first()
+    enrolment = enrolment_for_staff(_user(request), pk)
     if enrolment is None:
         raise Http404("No such enrolment")
     services.request_award(_user(request), enrolment.pk)

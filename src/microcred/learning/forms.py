@@ -46,3 +46,11 @@ class ReviewForm(forms.Form):
 
 class CompletionForm(forms.Form):
     completed = forms.BooleanField(required=False)
+
+
+class TeamMemberForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username of the instructor"),
+        max_length=150,
+        error_messages={"required": _("Enter the username of an instructor.")},
+    )

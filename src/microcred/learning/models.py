@@ -1,4 +1,6 @@
-"""Learner state that points at synced course rows: enrolments and lesson progress.
+"""Learner state that points at synced course rows: enrolments and lesson progress; and the
+course teams (which instructors teach which programme), since a team is what scopes staff access
+to those learners.
 
 Rows reference curriculum rows with PROTECT: course entities are retired, never deleted
 (docs/decisions/002), so enrolment history and progress survive any course change.
@@ -101,3 +103,52 @@ class LessonProgress(models.Model):
     @property
     def completed(self) -> bool:
         return self.completed_at is not None
+
+
+class TeachingAssignment(models.Model):
+    """An instructor in a programme's team: the one fact that lets an instructor see and act on
+    that programme's learners. Administrators need none. Written only by
+    `services.assign_instructor` / `services.remove_instructor`, which also write `TeamEvent`."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="teaching_assignments"
+    )
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="teaching_assignments"
+    )
+    assigned_at = models.DateTimeField()
+    assigned_by = models.CharField(max_length=200)  # "user:<username>", "cli:<login>", "demo"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "instructor"], name="learning_team_programme_instructor"
+            )
+        ]
+        indexes = [models.Index(fields=["instructor"], name="learning_team_instructor")]
+
+    def __str__(self) -> str:
+        return f"{self.instructor_id} teaches {self.programme_id}"
+
+
+class TeamEvent(models.Model):
+    """Append-only: who added or removed whom from which course team, and when. The assignment
+    row itself is deleted on removal, so this log is where past access is answered from."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added to the team")
+        REMOVED = "removed", _("Removed from the team")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="team_events")
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_events"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    actor = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.instructor_id} {self.action} in {self.programme_id} by {self.actor}"

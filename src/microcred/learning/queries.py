@@ -1,24 +1,98 @@
 """Reads for the learning app. Each takes the acting user and returns only what they may see:
-learners their own enrolments and progress, instructors and administrators everything."""
+learners their own enrolments and progress, instructors the learners of the programmes whose team
+they are in (`teachable_programmes`), administrators everything."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from microcred.accounts.models import STAFF_ROLES, User
 from microcred.curriculum.models import Lesson, Module, Programme
 from microcred.curriculum.queries import live_programmes
 
-from .models import Enrolment, LessonProgress
+from .models import Enrolment, LessonProgress, TeachingAssignment, TeamEvent
 
 PUBLISHED = "published"
 
 
 def is_staff(user: User) -> bool:
     return user.is_authenticated and user.has_role(*STAFF_ROLES)
+
+
+# ---------------------------------------------------------------------------- course teams
+
+
+def teachable_programmes(user: User) -> QuerySet[Programme]:
+    """The one answer to "which programmes may this user teach": every programme for an active
+    administrator, the programmes whose team an active instructor is in, none for anyone else.
+
+    Every staff read and write scopes itself with this queryset (usually as a subquery, so it
+    costs no extra query): a role alone never grants access to a course's learners.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    if user.has_role(User.Role.ADMINISTRATOR):
+        return Programme.objects.all()
+    if user.has_role(User.Role.INSTRUCTOR):
+        return Programme.objects.filter(teaching_assignments__instructor=user)
+    return Programme.objects.none()
+
+
+def teaches(user: User, programme: Programme | int) -> bool:
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return teachable_programmes(user).filter(pk=programme_id).exists()
+
+
+def check_teaches(user: User, programme: Programme | int) -> None:
+    """For services: acting on another course's learners is refused outright (the views have
+    already answered 404 for such objects, so reaching this means a caller skipped them)."""
+    if not teaches(user, programme):
+        raise PermissionDenied("not in this course's team")
+
+
+def without_team(user: User) -> bool:
+    """An instructor in no course team (the pages show how to get into one)."""
+    return (
+        user.is_authenticated
+        and user.has_role(User.Role.INSTRUCTOR)
+        and not TeachingAssignment.objects.filter(instructor=user).exists()
+    )
+
+
+@dataclass
+class Team:
+    programme: Programme
+    members: list[TeachingAssignment]
+    history: list[TeamEvent]
+
+
+def team_members(programme: Programme) -> list[TeachingAssignment]:
+    """For trusted callers (the CLI, the team page below): who teaches `programme`."""
+    return list(
+        TeachingAssignment.objects.filter(programme=programme)
+        .select_related("instructor")
+        .order_by("instructor__username")
+    )
+
+
+def team_of(user: User, slug: str) -> Team | None:
+    """A programme's team and its change log, for administrators only."""
+    if not (user.is_authenticated and user.is_active and user.has_role(User.Role.ADMINISTRATOR)):
+        return None
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        return None
+    members = team_members(programme)
+    history = list(
+        TeamEvent.objects.filter(programme=programme)
+        .select_related("instructor")
+        .order_by("-created_at", "-id")[:50]
+    )
+    return Team(programme, members, history)
 
 
 def live_programme(slug: str) -> Programme | None:
@@ -127,15 +201,19 @@ def open_programmes(user: User) -> list[Programme]:
 class StaffDashboard:
     pending: int
     programmes: list[Programme] = field(default_factory=list)
+    manages_teams: bool = False  # administrators: each course links to its team page
 
 
 def staff_dashboard(user: User) -> StaffDashboard | None:
-    """Live programmes with their enrolment counts per status, and the review queue length."""
+    """The live programmes the user teaches with their enrolment counts per status, and the
+    review queue length."""
     if not is_staff(user):
         return None
     status = Enrolment.Status
     programmes = list(
-        live_programmes().annotate(
+        live_programmes()
+        .filter(pk__in=teachable_programmes(user))
+        .annotate(
             active_count=Count("enrolments", filter=Q(enrolments__status=status.ACTIVE)),
             pending_count=Count("enrolments", filter=Q(enrolments__status=status.PENDING)),
         )
@@ -143,27 +221,45 @@ def staff_dashboard(user: User) -> StaffDashboard | None:
     return StaffDashboard(
         pending=sum(p.pending_count for p in programmes),  # type: ignore[attr-defined]
         programmes=programmes,
+        manages_teams=user.has_role(User.Role.ADMINISTRATOR),
     )
 
 
 def pending_enrolments(reviewer: User) -> QuerySet[Enrolment]:
+    """Applications waiting for review in the programmes the reviewer teaches."""
     if not is_staff(reviewer):
         return Enrolment.objects.none()
     return (
-        Enrolment.objects.filter(status=Enrolment.Status.PENDING)
+        Enrolment.objects.filter(
+            status=Enrolment.Status.PENDING, programme__in=teachable_programmes(reviewer)
+        )
         .select_related("learner", "programme")
         .order_by("created_at")
     )
 
 
+def enrolment_for_staff(user: User, enrolment_id: int) -> Enrolment | None:
+    """An enrolment (any status) in a programme the user teaches; None for anything else, so a
+    view answers 404 whether the enrolment does not exist or belongs to another course."""
+    if not is_staff(user):
+        return None
+    return (
+        Enrolment.objects.select_related("learner", "programme")
+        .filter(pk=enrolment_id, programme__in=teachable_programmes(user))
+        .first()
+    )
+
+
 def enrolment_with_evidence(user: User, enrolment_id: int) -> Enrolment | None:
-    """An enrolment whose evidence `user` may download: the applicant's own, or any for staff."""
+    """An enrolment whose evidence `user` may download: the applicant's own, or one in a
+    programme the user teaches."""
     if not user.is_authenticated:
         return None
     enrolments = Enrolment.objects.filter(pk=enrolment_id).exclude(evidence="")
-    if not is_staff(user):
-        enrolments = enrolments.filter(learner=user)
-    return enrolments.first()
+    mine = Q(learner=user)
+    if is_staff(user):
+        mine |= Q(programme__in=teachable_programmes(user))
+    return enrolments.filter(mine).first()
 
 
 @dataclass
@@ -176,7 +272,8 @@ class Access:
 
 
 def course_access(user: User, slug: str) -> Access | None:
-    """Active learners and staff may read a course's lessons; nobody else."""
+    """Active learners and the course's team (as a preview) may read its lessons; nobody else:
+    another provider's course material is not an instructor's to browse either."""
     if not user.is_authenticated:
         return None
     programme = live_programme(slug)
@@ -185,7 +282,7 @@ def course_access(user: User, slug: str) -> Access | None:
     enrolment = enrolment_of(user, programme)
     if enrolment is not None and enrolment.is_active:
         return Access(programme=programme, enrolment=enrolment, preview=False)
-    if is_staff(user):
+    if is_staff(user) and teaches(user, programme):
         return Access(programme=programme, enrolment=enrolment, preview=True)
     return None
 

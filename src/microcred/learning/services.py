@@ -1,4 +1,5 @@
-"""Writes for the learning app: enrol, review admission evidence, withdraw, record progress.
+"""Writes for the learning app: enrol, review admission evidence, withdraw, record progress, and
+change course teams.
 
 Each service re-checks who may do what, so the views, the CLI and tests share one rule set;
 e-mails and file clean-up run after commit.
@@ -7,9 +8,10 @@ e-mails and file clean-up run after commit.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -19,7 +21,8 @@ from microcred.accounts.models import STAFF_ROLES, User
 from microcred.curriculum.models import Lesson, Programme
 
 from .admission import Admission, EvidenceError, check_evidence, declaration_text
-from .models import Enrolment, LessonProgress
+from .models import Enrolment, LessonProgress, TeachingAssignment, TeamEvent
+from .queries import check_teaches
 
 
 class LearningError(Exception):
@@ -112,7 +115,8 @@ def _send_decision(enrolment: Enrolment) -> None:
 def review_admission_evidence(
     reviewer: User, enrolment_id: int, *, approve: bool, reason: str = ""
 ) -> Enrolment:
-    """An instructor's decision on a pending application; a rejection must say why."""
+    """A decision on a pending application by the course's team (or an administrator); a
+    rejection must say why."""
     if not reviewer.has_role(*STAFF_ROLES):
         raise LearningError(_("Only instructors and administrators review applications."))
     enrolment = (
@@ -121,6 +125,8 @@ def review_admission_evidence(
         .filter(pk=enrolment_id)
         .first()
     )
+    if enrolment is not None:
+        check_teaches(reviewer, enrolment.programme_id)
     if enrolment is None or enrolment.status != Enrolment.Status.PENDING:
         raise LearningError(_("This application is no longer waiting for review."))
     if enrolment.learner_id == reviewer.pk:
@@ -180,3 +186,96 @@ def record_lesson_progress(
         progress.completed_at = None
     progress.save()
     return progress
+
+
+# ---------------------------------------------------------------------------- course teams
+
+
+def _actor_label(actor: User | str) -> str:
+    """Who changes a team: an administrator signed in to the web (checked here), or a trusted
+    caller with shell access to the instance (the CLI, the demo seeding), named by a label."""
+    if isinstance(actor, str):
+        label = actor.strip()
+        if not label:
+            raise ValueError("actor: name who makes the change, e.g. 'cli:alice'")
+        return label[:200]
+    if not (actor.is_authenticated and actor.is_active and actor.has_role(User.Role.ADMINISTRATOR)):
+        raise PermissionDenied("only administrators change course teams")
+    return f"user:{actor.username}"
+
+
+def _team_member(username: str) -> User:
+    username = username.strip()
+    if not username:
+        raise LearningError(_("Enter the username of an instructor."))
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise LearningError(
+            _("There is no account with the username %(name)s.") % {"name": username}
+        )
+    return user
+
+
+@transaction.atomic
+def assign_instructor(actor: User | str, programme: Programme, username: str) -> TeachingAssignment:
+    """Add an instructor to a programme's team, which lets them see and act on its learners.
+
+    Only accounts with the instructor role: administrators see every course anyway, and a
+    learner must never be given staff access to classmates through a team.
+    """
+    label = _actor_label(actor)
+    user = _team_member(username)
+    if not user.has_role(User.Role.INSTRUCTOR):
+        raise LearningError(
+            _(
+                "%(name)s is not an instructor (their role is %(role)s): only instructors join "
+                "a course team."
+            )
+            % {"name": user.username, "role": user.get_role_display()}
+        )
+    if not user.is_active:
+        raise LearningError(_("The account %(name)s is deactivated.") % {"name": user.username})
+    if TeachingAssignment.objects.filter(programme=programme, instructor=user).exists():
+        raise LearningError(
+            _("%(name)s is already in the team of this course.") % {"name": user.username}
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            assignment = TeachingAssignment.objects.create(
+                programme=programme, instructor=user, assigned_at=now, assigned_by=label
+            )
+    except IntegrityError as error:  # added concurrently
+        raise LearningError(
+            _("%(name)s is already in the team of this course.") % {"name": user.username}
+        ) from error
+    TeamEvent.objects.create(
+        programme=programme,
+        instructor=user,
+        action=TeamEvent.Action.ADDED,
+        actor=label,
+        created_at=now,
+    )
+    return assignment
+
+
+@transaction.atomic
+def remove_instructor(actor: User | str, programme: Programme, username: str) -> None:
+    """Take an instructor out of a programme's team: from the next request on they no longer
+    see its learners. Their past grades and reviews stay (they are the learners' history)."""
+    label = _actor_label(actor)
+    user = _team_member(username)
+    deleted, _rows = TeachingAssignment.objects.filter(
+        programme=programme, instructor=user
+    ).delete()
+    if not deleted:
+        raise LearningError(
+            _("%(name)s is not in the team of this course.") % {"name": user.username}
+        )
+    TeamEvent.objects.create(
+        programme=programme,
+        instructor=user,
+        action=TeamEvent.Action.REMOVED,
+        actor=label,
+        created_at=timezone.now(),
+    )

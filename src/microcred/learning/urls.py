@@ -19,4 +19,6 @@ urlpatterns = [
     path("enrolments/<int:pk>/evidence/", views.evidence, name="evidence"),
     path("instructor/enrolments/", views.review_queue, name="review_queue"),
     path("instructor/enrolments/<int:pk>/review/", views.review, name="review"),
+    path("staff/courses/<slug:slug>/team/", views.team, name="team"),
+    path("staff/courses/<slug:slug>/team/remove/", views.team_remove, name="team_remove"),
 ]

@@ -1,4 +1,5 @@
-"""Enrolment, the course outline and lessons, the dashboard and the instructors' review queue.
+"""Enrolment, the course outline and lessons, the dashboard, the instructors' review queue and
+the administrators' course-team pages.
 
 Views parse, authorise (through the queries, which take the acting user), call one service and
 render. htmx requests get a partial (`_completion.html`); everything works without JavaScript.
@@ -21,7 +22,7 @@ from microcred.curriculum.labels import label
 
 from . import content, queries, services
 from .admission import Admission, declaration_text
-from .forms import CompletionForm, EnrolForm, ReviewForm
+from .forms import CompletionForm, EnrolForm, ReviewForm, TeamMemberForm
 from .models import Enrolment
 
 
@@ -133,6 +134,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF_ROLES)
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
+    if queries.enrolment_for_staff(_user(request), pk) is None:
+        raise Http404("No such application")
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
@@ -153,6 +156,62 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("The application of %(name)s is rejected.") % {"name": name})
     return redirect("learning:review_queue")
+
+
+# ---------------------------------------------------------------------------- course teams
+
+
+def _team(request: HttpRequest, slug: str) -> queries.Team:
+    team = queries.team_of(_user(request), slug)
+    if team is None:
+        raise Http404("No such course")
+    return team
+
+
+@role_required(User.Role.ADMINISTRATOR)
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    """A course's team: who teaches it, who changed that when; POST adds an instructor."""
+    found = _team(request, slug)
+    form = TeamMemberForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                assignment = services.assign_instructor(
+                    _user(request), found.programme, form.cleaned_data["username"]
+                )
+            except services.LearningError as error:
+                form.add_error("username", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now in the team of this course.")
+                    % {"name": assignment.instructor.username},
+                )
+                return redirect("learning:team", slug=slug)
+        status = 400
+    return render(request, "learning/team.html", {"team": found, "form": form}, status=status)
+
+
+@role_required(User.Role.ADMINISTRATOR)
+@require_POST
+def team_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _team(request, slug)
+    form = TeamMemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the username of an instructor."))
+        return redirect("learning:team", slug=slug)
+    try:
+        services.remove_instructor(_user(request), found.programme, form.cleaned_data["username"])
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer in the team of this course.")
+            % {"name": form.cleaned_data["username"]},
+        )
+    return redirect("learning:team", slug=slug)
 
 
 # ------------------------------------------------------------------------------- dashboard

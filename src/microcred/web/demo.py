@@ -1,6 +1,7 @@
 """Seed the demo: the shipped course, one account per role, and enrolments to look at.
 
-The learner is enrolled (as if an instructor had approved their evidence) and an applicant waits
+The instructor is in the demo course's team (instructors see only the courses they teach). The
+learner is enrolled (as if an instructor had approved their evidence) and an applicant waits
 in the instructors' review queue with a small PDF, so every page has something to show. The learner
 has also tried the first practice quiz, queued the starter code of a lab (the worker grades it)
 and submitted a capstone with its ethics assessment, so the grading queue is not empty.
@@ -38,6 +39,8 @@ from microcred.assessment.models import (
 )
 from microcred.curriculum.models import AssessmentItem, Programme
 from microcred.curriculum.services import SyncReport, sync_course
+from microcred.learning import queries as learning_queries
+from microcred.learning import services as learning_services
 from microcred.learning.admission import Admission, declaration_text
 from microcred.learning.models import Enrolment
 
@@ -188,6 +191,8 @@ def seed_demo(courses_dir: Path | None = None) -> SyncReport:
             user.save()
             users[account.username] = user
         programme = report.programme
+        if not learning_queries.teaches(users["instructor"], programme):
+            learning_services.assign_instructor("demo", programme, users["instructor"].username)
         _seed_enrolment(users["learner"], programme, Enrolment.Status.ACTIVE, users["instructor"])
         _seed_enrolment(users["applicant"], programme, Enrolment.Status.PENDING, None)
         _seed_assessment(users["learner"], programme)

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 
 from microcred.assessment import queries
+from microcred.learning.queries import teaches
 
 register = template.Library()
 
@@ -22,7 +23,7 @@ def assessment_panel(programme: Any, user: Any, access: Any) -> dict[str, Any]:
         "programme": programme,
         "overview": queries.overview(user, programme, None if preview else enrolment),
         "preview": preview,
-        "staff": queries.is_staff(user),
+        "staff": queries.is_staff(user) and teaches(user, programme),
     }
 
 
