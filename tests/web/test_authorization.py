@@ -141,10 +141,20 @@ CORE_CASES: dict[str, Case] = {
     "accounts:password_reset_confirm": Case(
         {"uidb64": "uidb64", "token": "reset_token"},
         get=row(
-            to(SET_PASSWORD), to(SET_PASSWORD), BAD_REQUEST, to(SET_PASSWORD), to(SET_PASSWORD)
+            to(SET_PASSWORD),
+            to(SET_PASSWORD),
+            BAD_REQUEST,
+            to(SET_PASSWORD),
+            to(SET_PASSWORD),
+            elsewhere=to(SET_PASSWORD),
         ),
         post=row(
-            to(SET_PASSWORD), to(SET_PASSWORD), BAD_REQUEST, to(SET_PASSWORD), to(SET_PASSWORD)
+            to(SET_PASSWORD),
+            to(SET_PASSWORD),
+            BAD_REQUEST,
+            to(SET_PASSWORD),
+            to(SET_PASSWORD),
+            elsewhere=to(SET_PASSWORD),
         ),
         data={"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     ),
