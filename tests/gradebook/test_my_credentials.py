@@ -10,7 +10,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils.html import escape
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from microcred.accounts.models import User
@@ -179,3 +181,18 @@ def test_the_page_takes_the_same_number_of_queries_for_one_or_many_credentials(
         copy.save()
     with django_assert_num_queries(4):
         assert html(client).count('class="card credential"') == 3
+
+
+def test_in_french_the_english_credential_name_and_esco_labels_are_marked_english(
+    enrolled: Enrolment, course_dir: Path, client_for: Any
+) -> None:
+    credential = issue(course_dir, enrolled.learner)
+    award(enrolled, credential)
+    client = client_for(enrolled.learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = html(client)
+    assert '<html lang="fr">' in page
+    assert f'<h2 lang="en">{escape(credential.openbadge["name"])}</h2>' in page
+    assert 'rel="noopener" lang="en">machine learning</a>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert 'lang="en">machine learning' not in html(client)

@@ -16,6 +16,7 @@ from microcred.credentials import queries
 from microcred.credentials.core.baking import badge_png, badge_svg, bake_png, bake_svg
 from microcred.credentials.core.certificate import certificate_pdf
 from microcred.credentials.core.linkedin import linkedin_add_url
+from microcred.credentials.core.record import LANGUAGE
 from microcred.credentials.record_store import record_of
 from microcred.credentials.services import CredentialActionError, Instance, signed_status_list
 
@@ -111,7 +112,7 @@ _CHECK_LABELS = {
 
 
 def _page(request: HttpRequest, document: Any, row: m.IssuedCredential | None) -> HttpResponse:
-    context: dict[str, Any] = {"row": row}
+    context: dict[str, Any] = {"row": row, "credential_language": LANGUAGE}
     if document is not None:
         report = queries.verify_document(document)
         context["report"] = report

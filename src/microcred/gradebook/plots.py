@@ -46,6 +46,7 @@ class Histogram:
     total: int
     width: int = WIDTH
     height: int = HEIGHT
+    title_language: str | None = None  # a course text's language (a lab's title), if known
 
     @property
     def axis_y(self) -> int:
@@ -85,6 +86,7 @@ def histogram(
     unit: str = "%",
     marker: float | None = None,
     marker_label: str = "",
+    title_language: str | None = None,
 ) -> Histogram:
     values = list(values)
     counts = bins(values, low=low, high=high, count=count)
@@ -128,4 +130,5 @@ def histogram(
         marker_x=marker_x,
         marker_label=marker_label,
         total=len(values),
+        title_language=title_language,
     )
