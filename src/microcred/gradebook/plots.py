@@ -37,7 +37,7 @@ class Tick:
 class Histogram:
     key: str  # unique on the page (ids of the title and description)
     title: str
-    description: str
+    description: str  # empty when there are no values (the page says so in its language)
     bars: tuple[Bar, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
@@ -123,7 +123,7 @@ def histogram(
     return Histogram(
         key=key,
         title=title,
-        description=description or "no values",
+        description=description,
         bars=tuple(bars),
         x_ticks=x_ticks,
         y_ticks=y_ticks,
