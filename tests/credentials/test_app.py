@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from cred_helpers import MINIMAL, SHIPPED
 from django.test import Client
+from django.utils.functional import Promise
 
 from microcred.credentials import models as m
 from microcred.credentials import queries, services
+from microcred.credentials import views as credential_views
 from microcred.credentials.batch import LearnerRow
 from microcred.credentials.core import ControllerDocumentResolver, verify_credential
 from microcred.credentials.core.baking import unbake_png, unbake_svg
@@ -179,6 +181,21 @@ def test_verify_page(instance: services.Instance, issued: m.IssuedCredential) ->
     assert "This credential is valid." in uploaded
     garbage = client.post("/verify/", {"credential": "{not json"}).content.decode()
     assert "not valid JSON" in garbage
+
+
+def test_verify_page_names_the_state_by_its_label_and_marks_the_english_name(
+    instance: services.Instance, issued: m.IssuedCredential, settings: Any
+) -> None:
+    services.revoke_credential(issued.uuid, "issued in error", actor="registrar")
+    client = Client()
+    text = client.get(f"/verify/{issued.uuid}/").content.decode()
+    assert "Status: Revoked</p>" in text  # the label, not the stored value "revoked"
+    # The check labels are marked for translation (extracted by makemessages) ...
+    assert all(isinstance(label, Promise) for label in credential_views._CHECK_LABELS.values())
+    # ... and the credential's own name, English by construction, says so on a French page.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(f"/verify/{issued.uuid}/").content.decode()
+    assert f'<p lang="en">{issued.openbadge["name"]}</p>' in french
 
 
 def _upload(name: str, content: bytes) -> Any:

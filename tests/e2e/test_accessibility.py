@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -29,6 +30,7 @@ JOURNEY = "d-accessibility"  # screenshots: test-artifacts/e2e/d-accessibility/
 
 BLOCKING = ("serious", "critical")
 FIRST_LESSON = "01-foundations-of-deep-learning/01-neural-network-fundamentals"
+UNTRANSLATED_LESSON = "02-computer-vision-with-cnns/01-convolution-and-pooling"
 
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -138,15 +140,26 @@ def start_two_factor(page: Any) -> None:
     expect(page.locator("code.secret")).to_be_visible()
 
 
+def expect_english_body(page: Any) -> None:
+    expect(page.locator("div.lesson-body[lang='en']")).to_be_visible()
+    expect(page.locator("h1 > span[lang='en']")).to_have_text("Convolution and pooling")
+
+
 @dataclass(frozen=True)
 class PageCase:
     path: str | Callable[[World], str]
     persona: str | None = None  # attribute of World, or None for a signed-out visitor
     action: Callable[[Any], None] | None = None
+    language: str | None = None  # the UI language (cookie); None for the default, English
 
 
 def lesson_path(world: World) -> str:
     return f"/learn/{world.site.programme.slug}/{FIRST_LESSON}/"
+
+
+def untranslated_lesson_path(world: World) -> str:
+    """Module 2 is English only: on a French page its text carries lang="en"."""
+    return f"/learn/{world.site.programme.slug}/{UNTRANSLATED_LESSON}/"
 
 
 PAGES: dict[str, PageCase] = {
@@ -168,6 +181,13 @@ PAGES: dict[str, PageCase] = {
     ),
     "staff-dashboard": PageCase("/dashboard/", "instructor"),
     "review-queue": PageCase("/instructor/enrolments/", "instructor"),
+    "course-page-french": PageCase(lambda w: w.site.course_path, language="fr"),
+    "course-outline-french": PageCase(
+        lambda w: f"/learn/{w.site.programme.slug}/", "learner", language="fr"
+    ),
+    "lesson-untranslated-french": PageCase(
+        untranslated_lesson_path, "learner", expect_english_body, language="fr"
+    ),
 }
 
 
@@ -179,10 +199,15 @@ def test_no_serious_or_critical_accessibility_violations(
     page = new_page()
     if case.persona:
         sign_in_as(page.context, world.site.live_server, getattr(world, case.persona))
+    if case.language:
+        cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": case.language}
+        page.context.add_cookies([{**cookie, "url": world.site.live_server.url}])
     path = case.path(world) if callable(case.path) else case.path
     response = page.goto(world.site.url(path))
     assert response is not None, path
     assert response.status == 200, (path, response.status)
+    if case.language:
+        expect(page.locator("html")).to_have_attribute("lang", case.language)
     if case.action:
         case.action(page)
     page.wait_for_load_state("load")

@@ -10,13 +10,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils.functional import Promise
+from django.utils.html import escape
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from microcred.accounts.models import User
 from microcred.credentials import services as credential_services
 from microcred.credentials.core.record import Learner
-from microcred.credentials.models import IssuedCredential
+from microcred.credentials.models import CredentialEvent, IssuedCredential
 from microcred.curriculum.models import Programme
 from microcred.gradebook.models import Award
 from microcred.learning.models import Enrolment
@@ -179,3 +182,36 @@ def test_the_page_takes_the_same_number_of_queries_for_one_or_many_credentials(
         copy.save()
     with django_assert_num_queries(4):
         assert html(client).count('class="card credential"') == 3
+
+
+def test_the_state_shows_its_translatable_label_and_keeps_the_raw_value_as_class(
+    enrolled: Enrolment, course_dir: Path, client_for: Any
+) -> None:
+    credential = issue(course_dir, enrolled.learner)
+    award(enrolled, credential)
+    client = client_for(enrolled.learner)
+    assert '<span class="tag status-valid">Valid</span>' in html(client)
+    credential_services.revoke_credential(credential.uuid, "issued in error")
+    page = html(client)
+    assert '<span class="tag status-revoked">Revoked</span>' in page
+    assert ">revoked<" not in page
+    # The labels are gettext_lazy strings, translated when the page is rendered.
+    for model, field in ((IssuedCredential, "status"), (CredentialEvent, "action")):
+        labels = [label for _, label in model._meta.get_field(field).choices]
+        assert labels, model
+        assert all(isinstance(label, Promise) for label in labels), model
+
+
+def test_in_french_the_english_credential_name_and_esco_labels_are_marked_english(
+    enrolled: Enrolment, course_dir: Path, client_for: Any
+) -> None:
+    credential = issue(course_dir, enrolled.learner)
+    award(enrolled, credential)
+    client = client_for(enrolled.learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = html(client)
+    assert '<html lang="fr">' in page
+    assert f'<h2 lang="en">{escape(credential.openbadge["name"])}</h2>' in page
+    assert 'rel="noopener" lang="en">machine learning</a>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert 'lang="en">machine learning' not in html(client)

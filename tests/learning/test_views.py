@@ -296,11 +296,13 @@ def test_french_readers_get_the_french_notes(
     assert "Mathématiques et code" in text
     assert "La perte est" in text
     assert NOT_TRANSLATED not in text
+    assert '<div class="lesson-body resource-notes">' in text  # French: the page's language
     # The slides have no French file: English, with the note.
     slides = page(
         client_for(learner).get(f"{LESSON}?tab=slides", headers={"accept-language": "fr"})
     )
     assert "Second slide" in slides
+    assert '<div class="lesson-body resource-slides" lang="en">' in slides
     assert "pas encore traduit" in slides or NOT_TRANSLATED in slides
 
 
@@ -311,7 +313,9 @@ def test_german_readers_get_english_notes_with_the_note(
     response = client_for(learner).get(LESSON, headers={"accept-language": "de"})
     text = page(response)
     assert response.status_code == 200
-    assert "<h1>Maths and code</h1>" in text
+    # English on a German page is marked as English (WCAG 2.1 SC 3.1.2), title and body alike
+    assert '<h1><span lang="en">Maths and code</span></h1>' in text
+    assert '<div class="lesson-body resource-notes" lang="en">' in text
     assert text.count('role="note"') >= 2  # the title and the notes are untranslated
 
 

@@ -5,20 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from microcred.curriculum.spec.localize import localized
+from microcred.curriculum import language_of_parts
 
 from .models import EthicsAssessment
 from .uploads import MIB, code_limit, report_limit
-
-
-def loc(text: Any) -> str:
-    """Course text in the reader's language (English when not translated)."""
-    if isinstance(text, dict):
-        return localized(text, get_language() or "en")
-    return str(text)
 
 
 class LabSubmitForm(forms.Form):
@@ -163,7 +155,10 @@ class RubricForm(forms.Form):
                 name = f"{code}-level"
                 self.fields[name] = forms.TypedChoiceField(
                     label=_("Level"),
-                    choices=[(str(i), loc(level)) for i, level in enumerate(levels)],
+                    # escaped HTML, in <span lang="en"> when the level fell back to English
+                    choices=[
+                        (str(i), language_of_parts.part(level)) for i, level in enumerate(levels)
+                    ],
                     coerce=int,
                     widget=forms.RadioSelect,
                 )

@@ -321,6 +321,7 @@ def _lab_page(
             "item": found,
             "preview": access.preview,
             "statement": content.render_file(statement) if statement else "",
+            "statement_language": content.SOURCE_LANGUAGE,  # labs have no translated files
             "form": form,
             "submissions": submissions,
             "latest": submissions[0] if submissions else None,
@@ -417,6 +418,7 @@ def _capstone_context(
         "page": page,
         "brief": _markdown(root, str(spec.get("brief") or "")),
         "template": _markdown(root, str((spec.get("ethics_assessment") or {}).get("template", ""))),
+        "files_language": content.SOURCE_LANGUAGE,  # the brief and template are not translated
         "ethics_required": queries.ethics_required(found),
         "capstone_form": CapstoneForm(),
         "ethics_form": EthicsForm(initial=_ethics_initial(page)),

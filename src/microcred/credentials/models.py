@@ -8,14 +8,18 @@ the admin and the audit log can name them.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IssuerKey(models.Model):
-    STATES = [("active", "active"), ("retired", "retired"), ("withdrawn", "withdrawn")]
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     public_key_multibase = models.CharField(max_length=120, unique=True)
     key_file = models.CharField(max_length=300)
-    state = models.CharField(max_length=12, choices=STATES)
+    state = models.CharField(max_length=12, choices=State.choices)
     created_at = models.DateTimeField()
     withdrawn_reason = models.TextField(blank=True)
 
@@ -26,10 +30,12 @@ class IssuerKey(models.Model):
 class StatusList(models.Model):
     """One Bitstring Status List of one issuer for one purpose (revocation or suspension)."""
 
-    PURPOSES = [("revocation", "revocation"), ("suspension", "suspension")]
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", _("Revocation")
+        SUSPENSION = "suspension", _("Suspension")
 
     slug = models.SlugField(max_length=80, unique=True)
-    purpose = models.CharField(max_length=12, choices=PURPOSES)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
     issuer_did = models.CharField(max_length=300)
     encoded_list = models.TextField()
     size = models.PositiveIntegerField(default=131_072)
@@ -41,7 +47,12 @@ class StatusList(models.Model):
 
 
 class IssuedCredential(models.Model):
-    STATES = [("valid", "valid"), ("suspended", "suspended"), ("revoked", "revoked")]
+    # The values are what the status list and the verifier report say; the labels are what
+    # people read (My credentials, the gradebook, the verification page), in their language.
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
 
     uuid = models.UUIDField(unique=True)
     programme = models.ForeignKey(
@@ -55,7 +66,7 @@ class IssuedCredential(models.Model):
     elm = models.JSONField(null=True, blank=True)
     status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="entries")
     status_index = models.PositiveIntegerField()
-    status = models.CharField(max_length=12, choices=STATES, default="valid")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALID)
     issued_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -76,17 +87,16 @@ class IssuedCredential(models.Model):
 class CredentialEvent(models.Model):
     """Append-only audit log: who did what to which credential, when and why."""
 
-    ACTIONS = [
-        ("issued", "issued"),
-        ("revoked", "revoked"),
-        ("suspended", "suspended"),
-        ("reinstated", "reinstated"),
-    ]
+    class Action(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        REVOKED = "revoked", _("Revoked")
+        SUSPENDED = "suspended", _("Suspended")
+        REINSTATED = "reinstated", _("Reinstated")
 
     credential = models.ForeignKey(
         IssuedCredential, on_delete=models.PROTECT, related_name="events"
     )
-    action = models.CharField(max_length=12, choices=ACTIONS)
+    action = models.CharField(max_length=12, choices=Action.choices)
     reason = models.TextField(blank=True)
     actor = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)

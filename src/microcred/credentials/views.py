@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from microcred.credentials import models as m
@@ -16,6 +17,7 @@ from microcred.credentials import queries
 from microcred.credentials.core.baking import badge_png, badge_svg, bake_png, bake_svg
 from microcred.credentials.core.certificate import certificate_pdf
 from microcred.credentials.core.linkedin import linkedin_add_url
+from microcred.credentials.core.record import LANGUAGE
 from microcred.credentials.record_store import record_of
 from microcred.credentials.services import CredentialActionError, Instance, signed_status_list
 
@@ -100,23 +102,23 @@ def credential_svg(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 _CHECK_LABELS = {
-    "json": "The file is a credential (JSON)",
-    "schema": "Its structure follows the standard",
-    "contexts": "Its vocabulary is known and complete",
-    "proof": "The digital signature is intact",
-    "issuer_key": "It was signed by its issuer",
-    "validity_window": "It is within its validity period",
-    "status": "It has not been revoked or suspended",
+    "json": gettext_lazy("The file is a credential (JSON)"),
+    "schema": gettext_lazy("Its structure follows the standard"),
+    "contexts": gettext_lazy("Its vocabulary is known and complete"),
+    "proof": gettext_lazy("The digital signature is intact"),
+    "issuer_key": gettext_lazy("It was signed by its issuer"),
+    "validity_window": gettext_lazy("It is within its validity period"),
+    "status": gettext_lazy("It has not been revoked or suspended"),
 }
 
 
 def _page(request: HttpRequest, document: Any, row: m.IssuedCredential | None) -> HttpResponse:
-    context: dict[str, Any] = {"row": row}
+    context: dict[str, Any] = {"row": row, "credential_language": LANGUAGE}
     if document is not None:
         report = queries.verify_document(document)
         context["report"] = report
         context["checks"] = [
-            {"label": _(_CHECK_LABELS[c.name]), "status": c.status.value, "message": c.message}
+            {"label": _CHECK_LABELS[c.name], "status": c.status.value, "message": c.message}
             for c in report.checks
         ]
         parsed = document

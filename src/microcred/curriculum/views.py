@@ -7,6 +7,8 @@ import json
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from microcred.skills.esco import LABEL_LANGUAGE
+
 from . import queries
 from .labels import label
 
@@ -42,6 +44,7 @@ def course_page(request: HttpRequest, slug: str) -> HttpResponse:
                 programme.exports.get("schemaorg", {}), ensure_ascii=False
             ).replace("</", "<\\/"),
             "export_formats": list(EXPORT_TYPES),
+            "esco_language": LABEL_LANGUAGE,
         },
     )
 

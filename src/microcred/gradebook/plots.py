@@ -37,7 +37,7 @@ class Tick:
 class Histogram:
     key: str  # unique on the page (ids of the title and description)
     title: str
-    description: str
+    description: str  # empty when there are no values (the page says so in its language)
     bars: tuple[Bar, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
@@ -46,6 +46,7 @@ class Histogram:
     total: int
     width: int = WIDTH
     height: int = HEIGHT
+    title_language: str | None = None  # a course text's language (a lab's title), if known
 
     @property
     def axis_y(self) -> int:
@@ -85,6 +86,7 @@ def histogram(
     unit: str = "%",
     marker: float | None = None,
     marker_label: str = "",
+    title_language: str | None = None,
 ) -> Histogram:
     values = list(values)
     counts = bins(values, low=low, high=high, count=count)
@@ -121,11 +123,12 @@ def histogram(
     return Histogram(
         key=key,
         title=title,
-        description=description or "no values",
+        description=description,
         bars=tuple(bars),
         x_ticks=x_ticks,
         y_ticks=y_ticks,
         marker_x=marker_x,
         marker_label=marker_label,
         total=len(values),
+        title_language=title_language,
     )

@@ -20,7 +20,7 @@ from microcred.credentials.core.linkedin import linkedin_add_url
 from microcred.credentials.models import IssuedCredential
 from microcred.curriculum.models import AssessmentItem, Programme
 from microcred.curriculum.queries import live_programmes
-from microcred.curriculum.spec.localize import localized
+from microcred.curriculum.spec.localize import localized_with_language
 from microcred.learning.models import Enrolment
 from microcred.learning.queries import teachable_programmes
 
@@ -257,7 +257,10 @@ def gradebook(user: User, slug: str, *, now: datetime | None = None) -> Gradeboo
             for score in row.grade.scores
             if score.item.pk == item.pk and score.score is not None
         ]
-        lab_plots.append(histogram(f"lab-{item.pk}", localized(item.title, get_language()), values))
+        title = localized_with_language(item.title, get_language() or "en")
+        lab_plots.append(
+            histogram(f"lab-{item.pk}", title.text, values, title_language=title.language)
+        )
     counts = {status: 0 for status in ("passed", "failed", "pending", "incomplete")}
     for row in rows:
         counts[row.grade.grade.status] += 1

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from microcred.accounts.decorators import role_required
 from microcred.accounts.models import User
+from microcred.credentials.core.record import LANGUAGE
 from microcred.credentials.services import Instance
 from microcred.learning.queries import enrolment_for_staff
+from microcred.skills.esco import LABEL_LANGUAGE
 
 from . import privacy, queries, services
 from .rules import PolicyError
@@ -41,7 +43,11 @@ def _base_url(request: HttpRequest) -> str:
 @login_required
 def my_credentials(request: HttpRequest) -> HttpResponse:
     found = queries.my_credentials(_user(request), _base_url(request))
-    return render(request, "gradebook/my_credentials.html", {"found": found})
+    return render(
+        request,
+        "gradebook/my_credentials.html",
+        {"found": found, "credential_language": LANGUAGE, "esco_language": LABEL_LANGUAGE},
+    )
 
 
 # ---------------------------------------------------------------------------- instructors

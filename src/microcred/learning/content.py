@@ -119,10 +119,16 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+# Course files without a language suffix (`notes.md`, a lab's README.md, the capstone brief)
+# are English, the fallback language of the course format; `notes.fr.md` is French.
+SOURCE_LANGUAGE = "en"
+
+
 @dataclass(frozen=True)
 class ResourceFile:
     path: Path | None  # None when the file is missing or not Markdown
     translated: bool  # False when the reader's language had no file of its own
+    language: str = SOURCE_LANGUAGE  # what the file is written in (its container's `lang`)
 
 
 def module_dir(module: Module) -> Path:
@@ -145,5 +151,7 @@ def resource_file_in(root: Path, file: str, language: str) -> ResourceFile:
     if language != "en":
         candidate = base.with_name(f"{base.stem}.{language}.md")
         if candidate.is_file() and _inside(candidate, root):
-            return ResourceFile(path=candidate, translated=True)
-    return ResourceFile(path=base if base.is_file() else None, translated=language == "en")
+            return ResourceFile(path=candidate, translated=True, language=language)
+    return ResourceFile(
+        path=base if base.is_file() else None, translated=language == SOURCE_LANGUAGE
+    )

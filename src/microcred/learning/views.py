@@ -288,12 +288,12 @@ def lesson(request: HttpRequest, slug: str, module: str, lesson: str) -> HttpRes
     tabs = _tabs(page)
     wanted = request.GET.get("tab", "")
     current = next((t for t in tabs if t["kind"] == wanted), tabs[0] if tabs else None)
-    body, translated = "", True
+    body, translated, body_language = "", True, ""
     if current is not None:
         found = content.resource_file(page.lesson, current["file"], _language())
         translated = found.translated
         if found.path is not None:
-            body = content.render_file(found.path)
+            body, body_language = content.render_file(found.path), found.language
     return render(
         request,
         "learning/lesson.html",
@@ -304,6 +304,7 @@ def lesson(request: HttpRequest, slug: str, module: str, lesson: str) -> HttpRes
             "current": current,
             "body": body,
             "body_translated": translated,
+            "body_language": body_language,
             "progress": progress,
         },
     )
@@ -362,5 +363,6 @@ def module_resource(request: HttpRequest, slug: str, module: str, kind: str) -> 
             "current": current,
             "body": content.render_file(found.path) if found.path is not None else "",
             "body_translated": found.translated,
+            "body_language": found.language if found.path is not None else "",
         },
     )

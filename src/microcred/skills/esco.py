@@ -18,6 +18,9 @@ ESCO_SKILL_URI = re.compile(
     r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
 ESCO_ATTRIBUTION = "ESCO, European Commission, https://esco.ec.europa.eu/"
+# The subset holds ESCO's English preferred labels, and a course's labels must match them
+# (MC162): pages in other languages mark them `lang="en"`.
+LABEL_LANGUAGE = "en"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from microcred.assessment import queries
+from microcred.curriculum import language_of_parts
 from microcred.learning.queries import teaches
 
 register = template.Library()
@@ -43,15 +45,28 @@ def get(mapping: Any, key: Any) -> Any:
     return None
 
 
-@register.filter(name="md")
-def md(text: Any) -> str:
-    """Course text (already localized) as safe HTML: Markdown, maths kept for KaTeX, cleaned
-    by the lesson renderer's allow-list. A single paragraph loses its <p> to sit inline."""
-    from django.utils.safestring import mark_safe
-
+def _markdown(text: Any) -> tuple[SafeString, bool]:
+    """Rendered, cleaned HTML and whether it is inline (a single paragraph loses its <p>)."""
     from microcred.learning.content import render_markdown
 
     html = render_markdown(str(text or "")).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+    inline = html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1
+    if inline:
         html = html[3:-4]
-    return mark_safe(html)  # noqa: S308 - nh3-cleaned by render_markdown
+    return mark_safe(html), inline  # noqa: S308 - nh3-cleaned by render_markdown
+
+
+@register.filter(name="md")
+def md(text: Any) -> SafeString:
+    """Course text (already localized) as safe HTML: Markdown, maths kept for KaTeX, cleaned
+    by the lesson renderer's allow-list. A single paragraph loses its <p> to sit inline."""
+    return _markdown(text)[0]
+
+
+@register.filter(name="loc_md")
+def loc_md(text: Any) -> SafeString:
+    """A localized text as `md`, in a `span` (inline) or `div` carrying its language when that
+    is not the page's: an English stem on a French page is read with English rules."""
+    value, language = language_of_parts.shown(text)
+    html, inline = _markdown(value)
+    return language_of_parts.wrap(html, language, block=not inline)

@@ -298,8 +298,13 @@ def assessments(course: Course) -> dict[str, Assessment]:
     return found
 
 
+# The credential's texts (name, descriptions, outcomes) are taken in English, the course
+# format's fallback language: pages in other languages mark them `lang="en"`.
+LANGUAGE = "en"
+
+
 def _en(text: Mapping[str, str]) -> str:
-    return localized(text, "en")
+    return localized(text, LANGUAGE)
 
 
 def build_record(

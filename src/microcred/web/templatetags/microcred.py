@@ -1,13 +1,21 @@
-"""Template helpers for localized course content."""
+"""Template helpers for localized course content.
+
+`loc` gives plain text, for attributes (`alt`, `title`, `aria-label`, `value`) and `<title>`.
+In element content use `loc_part`, which also marks the passage's language when it is not the
+page's (WCAG 2.1 SC 3.1.2); `lang_attr` / `code_lang_attr` put that mark on an element that
+holds nothing else (see docs/decisions/076-language-of-parts.md).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from microcred.curriculum.spec.localize import is_translated, localized
+from microcred.curriculum import language_of_parts
+from microcred.curriculum.spec.localize import is_translated
 
 register = template.Library()
 
@@ -15,11 +23,28 @@ register = template.Library()
 @register.filter(name="loc")
 def loc(text: Any) -> str:
     """Course text in the reader's language, English when not translated yet."""
-    if isinstance(text, str):
-        return text
-    if not isinstance(text, dict):
-        return ""
-    return localized(text, get_language() or "en")
+    return language_of_parts.shown(text).text
+
+
+@register.filter(name="loc_part")
+def loc_part(text: Any) -> SafeString:
+    """`loc`, escaped, in `<span lang="en">` when the shown text is not in the page's language."""
+    return language_of_parts.part(text)
+
+
+@register.filter(name="lang_attr")
+def lang_attr(text: Any) -> SafeString:
+    """` lang="en"` when the localized text is shown in another language than the page's:
+    for an element whose whole content is that text (`<h1{{ t|lang_attr }}>{{ t|loc }}</h1>`)
+    or whose attributes hold it (`<option>`)."""
+    return language_of_parts.lang_attribute(language_of_parts.shown(text).language)
+
+
+@register.filter(name="code_lang_attr")
+def code_lang_attr(code: Any) -> SafeString:
+    """` lang="en"` for content whose language is known by its code (a lesson file that fell
+    back to English, an ESCO label), when that is not the page's language."""
+    return language_of_parts.lang_attribute(str(code) if code else None)
 
 
 @register.filter(name="untranslated")
