@@ -318,6 +318,12 @@ def test_the_gradebook_marks_learners_at_risk(
     assert {risk.code for risk in row.risks} >= {"failing"}
     html = client_for(instructor).get(BOOK).content.decode()
     assert "below a component minimum" in html
+    # the component is named by its title in the course file, not by its id
+    [failing] = [risk for risk in row.risks if risk.code == "failing"]
+    [column] = [c for c in book.columns if c.code == failing.components[0]]
+    at_risk = html.split("Learners at risk", 1)[1]
+    assert f"below a component minimum ({column.title['en']})" in at_risk
+    assert f"({failing.components[0]})" not in at_risk
 
 
 # ---------------------------------------------------------------- another course's instructor
