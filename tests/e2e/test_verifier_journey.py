@@ -17,26 +17,14 @@ from microcred.credentials.batch import dumps
 from microcred.credentials.core.record import Learner
 from microcred.credentials.services import issue_credential
 
+from . import steps
 from .conftest import Shots, Site, shots_folder
 
 pytestmark = pytest.mark.e2e
 JOURNEY = "b-verifier"  # screenshots: test-artifacts/e2e/b-verifier/
 
-CHECKS = [
-    "The file is a credential (JSON)",
-    "Its structure follows the standard",
-    "Its vocabulary is known and complete",
-    "The digital signature is intact",
-    "It was signed by its issuer",
-    "It is within its validity period",
-    "It has not been revoked or suspended",
-]
-
-
-def labels(page: Any, status: str) -> list[str]:
-    """The labels of the checks shown with `status` (passed, failed, skipped)."""
-    items = page.locator(f"ul.checks li.check-{status}")
-    return [next((c for c in CHECKS if c in text), text) for text in items.all_inner_texts()]
+CHECKS = steps.VERIFICATION_CHECKS
+labels = steps.check_labels
 
 
 @pytest.fixture
