@@ -11,6 +11,7 @@ the score that counts per assessment item of the enrolment's programme.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -477,9 +478,80 @@ class ItemScore:
         return list(self.item.outcomes)
 
 
-def _pick_best(rows: list[Any]) -> Any:
+def _best_row(rows: Sequence[Any], when: str) -> Any:
     """Highest score; the earliest of equal scores (the first time the learner reached it)."""
-    return min(rows, key=lambda row: (-row.score, row.assessed_at_key, row.pk)) if rows else None
+    return min(rows, key=lambda row: (-row.score, getattr(row, when), row.pk)) if rows else None
+
+
+def item_score(
+    item: AssessmentItem,
+    *,
+    attempts: Sequence[QuizAttempt] = (),
+    labs: Sequence[LabSubmission] = (),
+    pending: bool = False,
+    tried: bool = False,
+    version: CapstoneSubmission | None = None,
+    grade: RubricGrade | None = None,
+    ethics: EthicsAssessment | None = None,
+    ethics_needed: bool = False,
+) -> ItemScore:
+    """The one rule for what a learner's work on `item` counts for, from rows already fetched.
+
+    `attempts` are submitted, scored graded/exam attempts; `labs` graded, scored submissions;
+    `pending` says other work is still being graded, `tried` that a lab was submitted at all;
+    `version` is the newest capstone version, `grade` its newest rubric grade, `ethics` the
+    newest ethics assessment. Both the one-learner query (`component_scores`) and a cohort's
+    gradebook build on this, so they cannot drift apart.
+    """
+    component = item.component
+    assert component is not None
+    base: dict[str, Any] = {
+        "item": item,
+        "component": component.code,
+        "component_uuid": component.uuid,
+        "component_kind": component.kind,
+        "weight": component.weight,
+    }
+    if item.kind in ("quiz", "exam"):
+        best = _best_row(attempts, "submitted_at")
+        if best is not None:
+            return ItemScore(
+                **base,
+                status="graded",
+                score=best.score,
+                assessed_at=best.submitted_at,
+                submission_sha256=best.answers_sha256,
+                evidence=best,
+            )
+        return ItemScore(**base, status="pending" if pending else "not_attempted")
+    if item.kind == "lab":
+        best = _best_row(labs, "graded_at")
+        if best is not None:
+            return ItemScore(
+                **base,
+                status="graded",
+                score=best.score,
+                assessed_at=best.graded_at,
+                submission_sha256=best.sha256,
+                evidence=best,
+            )
+        if pending:
+            return ItemScore(**base, status="pending")
+        return ItemScore(**base, status="not_graded" if tried else "not_attempted")
+    if version is None:
+        return ItemScore(**base, status="not_attempted")
+    if grade is None:
+        return ItemScore(**base, status="pending", submission_sha256=version.sha256)
+    counts = not ethics_needed or (ethics is not None and ethics.accepted)
+    return ItemScore(
+        **base,
+        status="graded" if counts else "awaiting_ethics",
+        score=grade.score if counts else None,
+        provisional_score=grade.score,
+        assessed_at=grade.graded_at,
+        submission_sha256=version.sha256,
+        evidence=grade,
+    )
 
 
 def component_scores(
@@ -509,7 +581,6 @@ def component_scores(
         mode__in=[QuizAttempt.Mode.GRADED, QuizAttempt.Mode.EXAM],
     ):
         if attempt.status == QuizAttempt.Status.SUBMITTED and attempt.score is not None:
-            attempt.assessed_at_key = attempt.submitted_at  # type: ignore[attr-defined]
             attempts[attempt.item_id].append(attempt)
         else:
             pending.add(attempt.item_id)
@@ -520,7 +591,6 @@ def component_scores(
     ):
         tried.add(submission.item_id)
         if submission.status == LabSubmission.Status.GRADED and submission.score is not None:
-            submission.assessed_at_key = submission.graded_at  # type: ignore[attr-defined]
             labs[submission.item_id].append(submission)
         elif submission.pending:
             pending.add(submission.item_id)
@@ -543,72 +613,20 @@ def component_scores(
             ethics[assessment.item_id] = assessment
     scores = []
     for item in items:
-        component = item.component
-        assert component is not None
-        base: dict[str, Any] = {
-            "item": item,
-            "component": component.code,
-            "component_uuid": component.uuid,
-            "component_kind": component.kind,
-            "weight": component.weight,
-        }
-        if item.kind in ("quiz", "exam"):
-            best = _pick_best(attempts.get(item.pk, []))
-            if best is not None:
-                scores.append(
-                    ItemScore(
-                        **base,
-                        status="graded",
-                        score=best.score,
-                        assessed_at=best.submitted_at,
-                        submission_sha256=best.answers_sha256,
-                        evidence=best,
-                    )
-                )
-            else:
-                status = "pending" if item.pk in pending else "not_attempted"
-                scores.append(ItemScore(**base, status=status))
-        elif item.kind == "lab":
-            best = _pick_best(labs.get(item.pk, []))
-            if best is not None:
-                scores.append(
-                    ItemScore(
-                        **base,
-                        status="graded",
-                        score=best.score,
-                        assessed_at=best.graded_at,
-                        submission_sha256=best.sha256,
-                        evidence=best,
-                    )
-                )
-            elif item.pk in pending:
-                scores.append(ItemScore(**base, status="pending"))
-            else:
-                status = "not_graded" if item.pk in tried else "not_attempted"
-                scores.append(ItemScore(**base, status=status))
-        elif item.kind == "capstone":
-            newest_version = newest.get(item.pk)
-            rubric_grade = grades.get(newest_version.pk) if newest_version is not None else None
-            if newest_version is None:
-                scores.append(ItemScore(**base, status="not_attempted"))
-            elif rubric_grade is None:
-                scores.append(
-                    ItemScore(**base, status="pending", submission_sha256=newest_version.sha256)
-                )
-            else:
-                latest = ethics.get(item.pk)
-                counts = not ethics_required(item) or (latest is not None and latest.accepted)
-                scores.append(
-                    ItemScore(
-                        **base,
-                        status="graded" if counts else "awaiting_ethics",
-                        score=rubric_grade.score if counts else None,
-                        provisional_score=rubric_grade.score,
-                        assessed_at=rubric_grade.graded_at,
-                        submission_sha256=newest_version.sha256,
-                        evidence=rubric_grade,
-                    )
-                )
+        version = newest.get(item.pk)
+        scores.append(
+            item_score(
+                item,
+                attempts=attempts.get(item.pk, []),
+                labs=labs.get(item.pk, []),
+                pending=item.pk in pending,
+                tried=item.pk in tried,
+                version=version,
+                grade=grades.get(version.pk) if version is not None else None,
+                ethics=ethics.get(item.pk),
+                ethics_needed=item.kind == "capstone" and ethics_required(item),
+            )
+        )
     return scores
 
 

@@ -1,10 +1,9 @@
 """Every learner of a programme at once: item scores, grades and activity in a constant number
 of queries (the instructors' gradebook must not cost one query per learner).
 
-`cohort_scores` computes exactly what `assessment.queries.component_scores` computes for one
-enrolment (best graded quiz/exam attempt and lab submission, ties to the earliest; capstone:
-newest grade of the newest version, counting only once its ethics assessment is accepted when
-required), for all enrolments of a programme; a test holds the two to the same answers.
+`cohort_scores` fetches for all enrolments of a programme what
+`assessment.queries.component_scores` fetches for one, and both apply the same per-item rule,
+`assessment.queries.item_score`; a test holds the two to the same answers.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Max
 
@@ -24,7 +22,7 @@ from microcred.assessment.models import (
     QuizAttempt,
     RubricGrade,
 )
-from microcred.assessment.queries import ItemScore, ethics_required, live_items
+from microcred.assessment.queries import ItemScore, ethics_required, item_score, live_items
 from microcred.curriculum.models import AssessmentItem, Programme
 from microcred.learning.models import Enrolment, LessonProgress
 
@@ -36,10 +34,6 @@ def scored_items(programme: Programme) -> list[AssessmentItem]:
         .select_related("component", "programme")
         .order_by("component__position", "kind", "slug")
     )
-
-
-def _best(rows: list[Any], when: str) -> Any:
-    return min(rows, key=lambda row: (-row.score, getattr(row, when), row.pk)) if rows else None
 
 
 @dataclass
@@ -117,8 +111,19 @@ def cohort_scores(programme: Programme, enrolments: Sequence[Enrolment]) -> Coho
         found = []
         for item in items:
             key = (enrolment_id, item.pk)
+            version = newest.get(key)
             found.append(
-                _score(item, key, attempts, labs, pending, tried, newest, grades, ethics, required)
+                item_score(
+                    item,
+                    attempts=attempts.get(key, []),
+                    labs=labs.get(key, []),
+                    pending=key in pending,
+                    tried=key in tried,
+                    version=version,
+                    grade=grades.get(version.pk) if version is not None else None,
+                    ethics=ethics.get(key),
+                    ethics_needed=required.get(item.pk, False),
+                )
             )
         scores[enrolment_id] = found
     last = {
@@ -127,69 +132,3 @@ def cohort_scores(programme: Programme, enrolments: Sequence[Enrolment]) -> Coho
         if any(when is not None for when in moments)
     }
     return Cohort(items, scores, exam_started, last)
-
-
-def _score(
-    item: AssessmentItem,
-    key: tuple[int, int],
-    attempts: dict[tuple[int, int], list[QuizAttempt]],
-    labs: dict[tuple[int, int], list[LabSubmission]],
-    pending: set[tuple[int, int]],
-    tried: set[tuple[int, int]],
-    newest: dict[tuple[int, int], CapstoneSubmission],
-    grades: dict[int, RubricGrade],
-    ethics: dict[tuple[int, int], EthicsAssessment],
-    required: dict[int, bool],
-) -> ItemScore:
-    component = item.component
-    assert component is not None
-    base: dict[str, Any] = {
-        "item": item,
-        "component": component.code,
-        "component_uuid": component.uuid,
-        "component_kind": component.kind,
-        "weight": component.weight,
-    }
-    if item.kind in ("quiz", "exam"):
-        best = _best(attempts.get(key, []), "submitted_at")
-        if best is not None:
-            return ItemScore(
-                **base,
-                status="graded",
-                score=best.score,
-                assessed_at=best.submitted_at,
-                submission_sha256=best.answers_sha256,
-                evidence=best,
-            )
-        return ItemScore(**base, status="pending" if key in pending else "not_attempted")
-    if item.kind == "lab":
-        best = _best(labs.get(key, []), "graded_at")
-        if best is not None:
-            return ItemScore(
-                **base,
-                status="graded",
-                score=best.score,
-                assessed_at=best.graded_at,
-                submission_sha256=best.sha256,
-                evidence=best,
-            )
-        if key in pending:
-            return ItemScore(**base, status="pending")
-        return ItemScore(**base, status="not_graded" if key in tried else "not_attempted")
-    version = newest.get(key)
-    if version is None:
-        return ItemScore(**base, status="not_attempted")
-    grade = grades.get(version.pk)
-    if grade is None:
-        return ItemScore(**base, status="pending", submission_sha256=version.sha256)
-    latest = ethics.get(key)
-    counts = not required[item.pk] or (latest is not None and latest.accepted)
-    return ItemScore(
-        **base,
-        status="graded" if counts else "awaiting_ethics",
-        score=grade.score if counts else None,
-        provisional_score=grade.score,
-        assessed_at=grade.graded_at,
-        submission_sha256=version.sha256,
-        evidence=grade,
-    )
