@@ -1,23 +1,8 @@
-// Assessment pages: typeset maths (also in htmx-swapped fragments), count the exam clock down,
-// and ask before submitting. Everything here is a convenience: the server keeps the deadline,
+// Assessment pages: count the exam clock down and ask before submitting (maths.js typesets).
+// Everything here is a convenience: the server keeps the deadline,
 // saves answers and refuses late ones whether or not this script runs.
 (function () {
   "use strict";
-  function typeset(root) {
-    if (typeof katex === "undefined") return;
-    root.querySelectorAll(".math:not([data-typeset])").forEach(function (el) {
-      try {
-        katex.render(el.textContent, el, {
-          displayMode: el.classList.contains("block"),
-          throwOnError: false,
-        });
-        el.setAttribute("data-typeset", "");
-      } catch (e) {
-        /* keep the source visible */
-      }
-    });
-  }
-
   function pad(n) {
     return (n < 10 ? "0" : "") + n;
   }
@@ -52,7 +37,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    typeset(document);
     var timer = document.querySelector(".timer[data-remaining]");
     if (timer) startTimer(timer);
     document.querySelectorAll("[data-confirm]").forEach(function (button) {
@@ -60,9 +44,5 @@
         if (!window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
-  });
-  document.addEventListener("htmx:after:swap", function (event) {
-    typeset(event.target && event.target.querySelectorAll ? event.target : document);
-    typeset(document);
   });
 })();

@@ -1,5 +1,6 @@
 // Typeset the maths the server marked up (span.math.inline, div.math.block) with the local
-// KaTeX. Lesson text stays readable as LaTeX source when JavaScript is off.
+// KaTeX, on page load and in every fragment htmx swaps in. Lessons, resources and assessments
+// share it; the text stays readable as LaTeX source when JavaScript is off.
 (function () {
   "use strict";
   function typeset(root) {
@@ -17,6 +18,9 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    typeset(document);
+  });
+  document.addEventListener("htmx:after:swap", function () {
     typeset(document);
   });
 })();
